@@ -1,0 +1,97 @@
+"""create_app(settings): the three surfaces, the ops routes, middleware and error envelopes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
+
+from partnerhub import __version__
+from partnerhub.config import Settings
+from partnerhub.ops.logging import configure as configure_logging
+from partnerhub.ops.metrics import Metrics
+from partnerhub.ops.middleware import RequestMiddleware
+from partnerhub.services.runtime import Runtime
+from partnerhub.surfaces.common import errors as error_envelopes
+from partnerhub.surfaces.common import openapi, responses
+from partnerhub.surfaces.hood import errors as hood_errors
+from partnerhub.surfaces.hood.routes import PREFIX as HOOD_PREFIX
+from partnerhub.surfaces.hood.routes import router as hood_router
+
+DESCRIPTION = """\
+partnerhub serves three partner APIs over one store:
+
+* **Hood** (`/v1/hood`) — Ocamba Hood API v1 compatible
+* **Core** (`/core/v2`) — CarrierX Core API v2 compatible
+* **CRM** (`/crm/v3`) — HubSpot CRM API v3 compatible
+
+Authenticate with `Authorization: Bearer <token>` (`partnerhub tokens create`).
+Beyond the vendors: `ETag`/`If-Match` on every object, `Idempotency-Key` on creates, and a
+read-only `…/history` route per object.
+"""
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    configure_logging(settings.log_level)
+    rt = runtime or Runtime.build(settings)
+    metrics = Metrics()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await rt.close()
+
+    app = FastAPI(
+        title="partnerhub",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.runtime = rt
+    app.state.metrics = metrics
+    app.include_router(hood_router)
+    _ops_routes(app, rt, metrics)
+    error_envelopes.install(app, {HOOD_PREFIX: hood_errors.render})
+    openapi.install(app)
+    app.add_middleware(RequestMiddleware, metrics=metrics)
+    return app
+
+
+def _ops_routes(app: FastAPI, rt: Runtime, metrics: Metrics) -> None:
+    @app.get("/healthz", operation_id="ops_healthz", tags=["Operations"], summary="Process is up")
+    async def healthz() -> Response:
+        return responses.json({"status": "ok"})
+
+    @app.get(
+        "/readyz",
+        operation_id="ops_readyz",
+        tags=["Operations"],
+        summary="Database (and Redis, when configured) reachable",
+        responses={503: {"description": "A dependency is unreachable"}},
+    )
+    async def readyz() -> Response:
+        checks = {"database": await rt.db.ping(), "ratelimit": await rt.limiter.check_ready()}
+        ok = all(checks.values())
+        body = {"status": "ok" if ok else "unavailable", "checks": checks}
+        return responses.json(body, 200 if ok else 503)
+
+    @app.get(
+        "/metrics",
+        operation_id="ops_metrics",
+        tags=["Operations"],
+        summary="Prometheus metrics",
+        response_class=Response,
+    )
+    async def metrics_route(request: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+
+def factory() -> FastAPI:
+    """Entry point for uvicorn workers: settings come from PARTNERHUB_* variables."""
+    return create_app(Settings())

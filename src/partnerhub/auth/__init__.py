@@ -1,0 +1,1 @@
+"""Token minting and hashing, scope catalogue, password hashing."""

@@ -1,0 +1,332 @@
+"""The `partnerhub` command: serve, migrate, accounts, tokens, members, demo."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from partnerhub.auth.scopes import ALL_SCOPES
+from partnerhub.config import Settings
+from partnerhub.domain.accounts import Actor
+from partnerhub.domain.clock import utcnow
+from partnerhub.errors import DomainError
+from partnerhub.services import accounts, demo
+from partnerhub.services.runtime import UnitOfWork
+from partnerhub.storage.database import Database
+from partnerhub.storage.migrate import upgrade
+
+T = TypeVar("T")
+console = Console()
+err = Console(stderr=True)
+
+
+def _settings_help() -> str:
+    lines = ["Configuration (environment variables, or a .env file):\n\n"]
+    for name, field in Settings.model_fields.items():
+        default = (
+            field.default.get_secret_value()
+            if hasattr(field.default, "get_secret_value")
+            else field.default
+        )
+        shown = "(set it!)" if name == "secret_key" else default
+        lines.append(f"PARTNERHUB_{name.upper()}: {field.description} [default: {shown}]\n\n")
+    return "".join(lines)
+
+
+app = typer.Typer(
+    help="partnerhub: partner-management API server (Hood, Core, CRM).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+accounts_app = typer.Typer(help="Accounts (tenants).", no_args_is_help=True)
+tokens_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+members_app = typer.Typer(help="Members (account managers).", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(members_app, name="members")
+
+
+def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    """Migrate, then run `work` in one transaction; domain errors exit 1 with their message."""
+    upgrade(settings.database_url)
+
+    async def main() -> T:
+        db = Database(settings.database_url, pool_size=1)
+        try:
+            async with db.transaction(write=True) as uow:
+                return await work(uow)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(1) from None
+
+
+def _account_id(uow: UnitOfWork, name_or_id: str) -> Awaitable[Any]:
+    return accounts.get_account(uow, name_or_id=name_or_id)
+
+
+@app.command(epilog=_settings_help())
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+) -> None:
+    """Run the API server (migrates the database first; prints a token on first start)."""
+    import uvicorn
+
+    settings = Settings()
+    overrides = {"host": host, "port": port, "workers": workers}
+    for key, value in overrides.items():
+        if value is not None:
+            os.environ[f"PARTNERHUB_{key.upper()}"] = str(value)
+    settings = Settings()
+    if settings.workers > 1 and not settings.redis_url:
+        err.print(
+            "[red]error:[/red] --workers > 1 needs PARTNERHUB_REDIS_URL: in-memory rate-limit "
+            "budgets would be per worker, not per account."
+        )
+        raise typer.Exit(2)
+    first = _run(settings, _bootstrap)
+    if first:
+        name, secret = first
+        console.print(f"Created account [bold]{name}[/bold]. Its token (shown once, every scope):")
+        console.print(secret, soft_wrap=True, highlight=False)
+    console.print(
+        f"partnerhub on http://{settings.host}:{settings.port} "
+        f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})"
+    )
+    uvicorn.run(
+        "partnerhub.app:factory",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
+
+
+async def _bootstrap(uow: UnitOfWork) -> tuple[str, str] | None:
+    if await uow.accounts.count():
+        return None
+    account, secret = await accounts.create_account(uow, name="default")
+    return account.name, secret
+
+
+def _safe_url(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    settings = Settings()
+    upgrade(settings.database_url)
+    console.print(f"Database {_safe_url(settings.database_url)} is up to date.")
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: str,
+    hood_tier: Annotated[str, typer.Option(help="Hood rate-limit tier A–E.")] = "C",
+) -> None:
+    """Create an account and print a token with every scope (shown once)."""
+
+    async def work(uow: UnitOfWork) -> tuple[Any, str]:
+        account, secret = await accounts.create_account(uow, name=name, hood_tier=hood_tier)
+        return account, secret
+
+    account, secret = _run(Settings(), work)
+    console.print(f"Account {account.name} (id {account.id}). Token (shown once, every scope):")
+    console.print(secret, soft_wrap=True, highlight=False)
+
+
+@accounts_app.command("list")
+def accounts_list() -> None:
+    """List accounts."""
+    found = _run(Settings(), lambda uow: uow.accounts.list())
+    table = Table("id", "name", "hood tier", "rate limits", "created")
+    for a in found:
+        table.add_row(
+            str(a.id), a.name, a.hood_tier, str(a.rate_limits or "-"), a.created_at.isoformat()
+        )
+    console.print(table)
+
+
+def _windows(spec: str) -> list[list[int]]:
+    """`100/1,1000/60` → [[100, 1], [1000, 60]] (requests per seconds)."""
+    windows = []
+    for part in spec.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", part)
+        if not match or int(match[1]) < 1 or int(match[2]) < 1:
+            raise typer.BadParameter(f"{part!r}: expected REQUESTS/SECONDS, e.g. 100/1,1000/60")
+        windows.append([int(match[1]), int(match[2])])
+    return windows
+
+
+@accounts_app.command("limits")
+def accounts_limits(
+    account: str,
+    hood_tier: Annotated[str | None, typer.Option(help="Hood tier A–E.")] = None,
+    hood: Annotated[
+        str | None, typer.Option(help="Custom Hood windows, e.g. 100/1,1000/60.")
+    ] = None,
+    reset: Annotated[bool, typer.Option(help="Drop custom windows.")] = False,
+) -> None:
+    """Show or change an account's rate limits."""
+
+    async def work(uow: UnitOfWork) -> Any:
+        found = await accounts.get_account(uow, name_or_id=account)
+        custom = {} if reset else dict(found.rate_limits)
+        if hood:
+            custom["hood"] = _windows(hood)
+        return await accounts.set_limits(
+            uow,
+            account_id=found.id,
+            hood_tier=hood_tier.upper() if hood_tier else None,
+            rate_limits=custom if (hood or reset) else None,
+        )
+
+    updated = _run(Settings(), work)
+    console.print(
+        f"{updated.name}: hood tier {updated.hood_tier}, custom {updated.rate_limits or '-'}"
+    )
+
+
+def _expiry(expires_in: str | None) -> datetime | None:
+    if not expires_in:
+        return None
+    match = re.fullmatch(r"(\d+)([smhd])", expires_in.strip())
+    if not match:
+        raise typer.BadParameter("use a number and a unit, e.g. 30d, 12h, 15m")
+    unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match[2]]
+    return utcnow() + timedelta(**{unit: int(match[1])})
+
+
+@tokens_app.command("create")
+def tokens_create(
+    account: Annotated[str, typer.Option(help="Account name or id.")],
+    name: Annotated[str, typer.Option(help="A name to recognise the token by.")],
+    scope: Annotated[
+        list[str] | None, typer.Option(help="Scope (repeat); default: every scope.")
+    ] = None,
+    expires_in: Annotated[str | None, typer.Option(help="Lifetime, e.g. 30d, 12h.")] = None,
+) -> None:
+    """Create a token and print it (shown once; only its hash is stored)."""
+    expires_at = _expiry(expires_in)
+
+    async def work(uow: UnitOfWork) -> Any:
+        found = await accounts.get_account(uow, name_or_id=account)
+        return await accounts.create_token(
+            uow,
+            account_id=found.id,
+            name=name,
+            scopes=scope or list(ALL_SCOPES),
+            expires_at=expires_at,
+        )
+
+    info, secret = _run(Settings(), work)
+    console.print(f"Token {info.id} ({info.name}), scopes: {' '.join(info.scopes)}")
+    console.print(secret, soft_wrap=True, highlight=False)
+
+
+@tokens_app.command("list")
+def tokens_list(account: Annotated[str, typer.Option(help="Account name or id.")]) -> None:
+    """List an account's tokens (prefix only, never the secret)."""
+
+    async def work(uow: UnitOfWork) -> Any:
+        found = await accounts.get_account(uow, name_or_id=account)
+        return await uow.tokens.list(found.id)
+
+    table = Table("id", "name", "prefix", "scopes", "expires", "revoked")
+    for t in _run(Settings(), work):
+        table.add_row(
+            str(t.id),
+            t.name,
+            t.prefix + "…",
+            " ".join(t.scopes),
+            t.expires_at.isoformat() if t.expires_at else "never",
+            t.revoked_at.isoformat() if t.revoked_at else "-",
+        )
+    console.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: int, account: Annotated[str, typer.Option(help="Account name or id.")]
+) -> None:
+    """Revoke a token (it stops working within a few seconds on every worker)."""
+
+    async def work(uow: UnitOfWork) -> None:
+        found = await accounts.get_account(uow, name_or_id=account)
+        await accounts.revoke_token(uow, account_id=found.id, token_id=token_id)
+
+    _run(Settings(), work)
+    console.print(f"Token {token_id} revoked.")
+
+
+@members_app.command("create")
+def members_create(
+    account: Annotated[str, typer.Option(help="Account name or id.")],
+    name: Annotated[str, typer.Option()],
+    email: Annotated[str, typer.Option()],
+    status: Annotated[str, typer.Option(help="active or suspended.")] = "active",
+) -> None:
+    """Create a member (a manager partners can be assigned to)."""
+
+    async def work(uow: UnitOfWork) -> Any:
+        found = await accounts.get_account(uow, name_or_id=account)
+        return await accounts.create_member(
+            uow, account_id=found.id, name=name, email=email, status=status
+        )
+
+    member = _run(Settings(), work)
+    console.print(f"Member {member.id}: {member.name} <{member.email}>")
+
+
+@app.command("demo")
+def demo_command(
+    account: Annotated[str, typer.Option(help="Account name or id.")] = "default",
+) -> None:
+    """Load a small realistic data set into an account (created if missing)."""
+
+    async def work(uow: UnitOfWork) -> Any:
+        secret = None
+        try:
+            found = await accounts.get_account(uow, name_or_id=account)
+        except DomainError:
+            found, secret = await accounts.create_account(uow, name=account)
+        actor = Actor(account_id=found.id, token_id=None, scopes=frozenset(ALL_SCOPES))
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
+            task = bar.add_task("loading demo data", total=None)
+            counts = await demo.load(
+                uow, actor, progress=lambda what: bar.update(task, description=f"loaded {what}")
+            )
+        return found, secret, counts
+
+    found, secret, counts = _run(Settings(), work)
+    console.print(
+        f"Demo data in account {found.name}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+    )
+    if secret:
+        console.print("Token for the new account (shown once):")
+        console.print(secret, soft_wrap=True, highlight=False)
+
+
+def main() -> None:
+    app()

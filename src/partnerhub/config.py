@@ -1,0 +1,51 @@
+"""Settings, read from PARTNERHUB_* environment variables and a `.env` file.
+
+A Settings object is built once at the edge (CLI, tests) and passed in; nothing reads it globally.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+HoodTier = Literal["A", "B", "C", "D", "E"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PARTNERHUB_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        "sqlite:///partnerhub.db",
+        description="sqlite:///path.db (default) or postgresql://user@host:port/db",
+    )
+    redis_url: str | None = Field(
+        None, description="redis://host:port/db; shares rate-limit budgets across workers and hosts"
+    )
+    host: str = Field("127.0.0.1", description="address to listen on")
+    port: int = Field(8080, description="port to listen on")
+    workers: int = Field(1, ge=1, description="worker processes")
+    secret_key: SecretStr = Field(
+        SecretStr("change-me-partnerhub-secret"),
+        description="encrypts stored integration secrets; the same on every worker and host",
+    )
+    log_level: str = Field("info", description="debug, info, warning or error")
+    db_pool_size: int = Field(10, ge=1, description="database connections per worker")
+    token_cache_seconds: float = Field(
+        2.0, ge=0, description="how long a verified token is trusted before it is looked up again"
+    )
+    hood_default_tier: HoodTier = Field("C", description="Hood rate-limit tier of new accounts")
+    crm_rate_per_10s: int = Field(190, ge=1, description="CRM requests per rolling 10 s")
+    crm_rate_per_day: int = Field(650_000, ge=1, description="CRM requests per day")
+    crm_search_per_second: int = Field(5, ge=1, description="CRM search requests per second")
+    core_rate_per_minute: int = Field(
+        600, ge=1, description="Core requests per minute (CarrierX documents no number)"
+    )
+    max_body_bytes: int = Field(1_048_576, ge=1024, description="larger request bodies get 413")
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql", "postgres"))

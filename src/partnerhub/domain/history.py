@@ -1,0 +1,32 @@
+"""History entries: which fields changed, old → new."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+Changes = dict[str, dict[str, Any]]
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Changes:
+    """Fields whose value differs, as {field: {"old": …, "new": …}}; keys of either side count."""
+    changes: Changes = {}
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        if before != after:
+            changes[key] = {"old": before, "new": after}
+    return changes
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    object_type: str
+    object_id: str
+    version: int
+    action: str  # create | update | archive | unarchive | delete
+    surface: str
+    token_id: int | None
+    changed_at: datetime
+    changes: Changes

@@ -1,0 +1,1 @@
+"""Request ids, structured logs, metrics and health."""

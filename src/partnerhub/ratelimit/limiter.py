@@ -1,0 +1,158 @@
+"""Per-account rate limiting on the `limits` library.
+
+In-process memory by default; Redis when a URL is given, so that every worker process and host
+pointed at the same Redis draws from one budget. A budget is identified by the caller's key, the
+policy's strategy and the window's amount and length: two policies that list the same window
+for the same key share that window's budget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+from limits.aio.strategies import RateLimiter as Strategy
+from limits.errors import StorageError
+from limits.util import WindowStats
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+
+KEY_PREFIX = "partnerhub"
+# Fail fast (then 503) rather than stall requests when Redis is down: 1 s per attempt, 1 retry.
+_REDIS_OPTIONS: dict[str, Any] = {
+    "socket_connect_timeout": 1.0,
+    "socket_timeout": 1.0,
+    "retry": Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), retries=1),
+}
+
+
+class RateLimiterUnavailable(Exception):
+    """The rate-limit storage cannot be reached; callers answer 503 instead of allowing."""
+
+
+@dataclass(frozen=True)
+class Window:
+    amount: int
+    seconds: int
+    name: str
+
+    def __post_init__(self) -> None:
+        if self.amount < 1 or self.seconds < 1:
+            raise ValueError(f"window {self.name!r} needs a positive amount and length")
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    windows: tuple[Window, ...]
+    strategy: Literal["fixed", "moving"] = "fixed"
+
+    def __post_init__(self) -> None:
+        if not self.windows:
+            raise ValueError(f"policy {self.name!r} has no windows")
+
+
+@dataclass(frozen=True)
+class WindowState:
+    window: Window
+    remaining: int
+    reset_seconds: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    states: tuple[WindowState, ...]
+    retry_after: int
+
+    def tightest(self) -> WindowState:
+        """The window nearest exhaustion (lowest remaining share; ties go to the shorter one)."""
+        return min(self.states, key=lambda s: (s.remaining / s.window.amount, s.window.seconds))
+
+
+class RateLimiter:
+    def __init__(self, redis_url: str | None = None) -> None:
+        self._storage: Storage
+        if redis_url is None:
+            self._storage = MemoryStorage()
+        else:
+            uri = redis_url if redis_url.startswith("async+") else f"async+{redis_url}"
+            self._storage = RedisStorage(
+                uri,
+                wrap_exceptions=True,
+                implementation="redispy",
+                key_prefix=KEY_PREFIX,
+                **_REDIS_OPTIONS,
+            )
+        self._backend: Literal["memory", "redis"] = "memory" if redis_url is None else "redis"
+        self._strategies: dict[str, Strategy] = {
+            "fixed": FixedWindowRateLimiter(self._storage),
+            "moving": MovingWindowRateLimiter(self._storage),
+        }
+        self._items: dict[Policy, tuple[RateLimitItem, ...]] = {}
+
+    @property
+    def backend(self) -> Literal["memory", "redis"]:
+        return self._backend
+
+    async def hit(self, policy: Policy, key: str, cost: int = 1) -> Decision:
+        """Consume `cost` from every window of `policy` for `key`, or from none of them."""
+        if cost < 1:
+            raise ValueError("cost must be at least 1")
+        try:
+            return await self._hit(policy, key, cost)
+        except StorageError as exc:
+            raise RateLimiterUnavailable(f"rate-limit storage: {exc.storage_error}") from exc
+
+    async def check_ready(self) -> bool:
+        try:
+            return bool(await self._storage.check())
+        except StorageError:
+            return False
+
+    async def close(self) -> None:
+        if isinstance(self._storage, RedisStorage):
+            await self._storage.bridge.storage.aclose()  # type: ignore[attr-defined]
+
+    async def _hit(self, policy: Policy, key: str, cost: int) -> Decision:
+        strategy = self._strategies[policy.strategy]
+        items = self._items.get(policy)
+        if items is None:
+            items = self._items[policy] = tuple(
+                RateLimitItemPerSecond(w.amount, w.seconds, namespace=policy.strategy)
+                for w in policy.windows
+            )
+        # One stats read per window stands in for `test` (remaining >= cost is the same check)
+        # and also yields the reset times; windows are queried concurrently.
+        before = await asyncio.gather(*(strategy.get_window_stats(i, key) for i in items))
+        now = time.time()
+        short = [s.remaining < cost for s in before]
+        if any(short):
+            return _refused(policy, before, short, now)
+        acquired = await asyncio.gather(*(strategy.hit(i, key, cost=cost) for i in items))
+        if not all(acquired):  # a concurrent request took the last slot in between
+            after = await asyncio.gather(*(strategy.get_window_stats(i, key) for i in items))
+            return _refused(policy, after, [not ok for ok in acquired], time.time())
+        states = tuple(_state(w, s, now, cost) for w, s in zip(policy.windows, before, strict=True))
+        return Decision(True, states, 0)
+
+
+def _state(window: Window, stats: WindowStats, now: float, spent: int = 0) -> WindowState:
+    # An untouched window has no stored reset; it would start now. A touched one resets in the
+    # future (expired keys read as untouched), so reset_seconds is at least 1.
+    reset = now + window.seconds if stats.remaining >= window.amount else stats.reset_time
+    return WindowState(window, max(0, stats.remaining - spent), max(1, math.ceil(reset - now)))
+
+
+def _refused(
+    policy: Policy, stats: list[WindowStats], exhausted: list[bool], now: float
+) -> Decision:
+    states = tuple(_state(w, s, now) for w, s in zip(policy.windows, stats, strict=True))
+    retry_after = max(st.reset_seconds for st, ex in zip(states, exhausted, strict=True) if ex)
+    return Decision(False, states, retry_after)

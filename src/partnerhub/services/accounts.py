@@ -1,0 +1,155 @@
+"""Accounts, tokens and members: the CLI's use-cases, and token verification for every request."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+
+from partnerhub.auth import tokens as token_codec
+from partnerhub.auth.scopes import ALL_SCOPES, unknown_scopes
+from partnerhub.domain import validators
+from partnerhub.domain.accounts import Account, Actor, Member, TokenInfo
+from partnerhub.domain.clock import utcnow
+from partnerhub.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from partnerhub.storage.database import Database
+from partnerhub.storage.unit_of_work import UnitOfWork
+
+HOOD_TIERS = ("A", "B", "C", "D", "E")
+MEMBER_STATUSES = ("active", "suspended")
+
+
+async def create_account(
+    uow: UnitOfWork, *, name: str, hood_tier: str = "C"
+) -> tuple[Account, str]:
+    """Create an account and its first token (every scope). Returns the token secret once."""
+    if not name.strip():
+        raise ValidationFailed.one("name", "name must not be empty.")
+    if hood_tier not in HOOD_TIERS:
+        tiers = ", ".join(HOOD_TIERS)
+        raise ValidationFailed.one("hood_tier", f"hood_tier must be one of {tiers}.")
+    if await uow.accounts.get_by_name(name):
+        raise Conflict(f"An account named {name!r} already exists.", field="name")
+    account = await uow.accounts.create(name=name, hood_tier=hood_tier)
+    _, secret = await create_token(uow, account_id=account.id, name="default", scopes=ALL_SCOPES)
+    return account, secret
+
+
+async def get_account(uow: UnitOfWork, *, name_or_id: str) -> Account:
+    account = (
+        await uow.accounts.get(int(name_or_id)) if name_or_id.isdigit() else None
+    ) or await uow.accounts.get_by_name(name_or_id)
+    if account is None:
+        raise NotFound("account", name_or_id)
+    return account
+
+
+async def set_limits(
+    uow: UnitOfWork,
+    *,
+    account_id: int,
+    hood_tier: str | None = None,
+    rate_limits: dict[str, list[list[int]]] | None = None,
+) -> Account:
+    if hood_tier is not None and hood_tier not in HOOD_TIERS:
+        raise ValidationFailed.one(
+            "hood_tier", f"hood_tier must be one of {', '.join(HOOD_TIERS)}."
+        )
+    await uow.accounts.set_limits(account_id, hood_tier=hood_tier, rate_limits=rate_limits)
+    account = await uow.accounts.get(account_id)
+    assert account is not None
+    return account
+
+
+async def create_token(
+    uow: UnitOfWork,
+    *,
+    account_id: int,
+    name: str,
+    scopes: Sequence[str],
+    expires_at: datetime | None = None,
+) -> tuple[TokenInfo, str]:
+    """Mint a token. The secret is returned here and never again; only its hash is stored."""
+    bad = unknown_scopes(list(scopes))
+    if bad:
+        raise ValidationFailed.one("scopes", f"Unknown scope(s): {', '.join(bad)}.")
+    if not scopes:
+        raise ValidationFailed.one("scopes", "A token needs at least one scope.")
+    if expires_at is not None and expires_at <= utcnow():
+        raise ValidationFailed.one("expires_at", "expires_at must be in the future.")
+    minted = token_codec.mint()
+    info = await uow.tokens.create(
+        account_id=account_id,
+        name=name,
+        prefix=minted.display_prefix,
+        token_hash=minted.token_hash,
+        scopes=list(dict.fromkeys(scopes)),
+        expires_at=expires_at,
+    )
+    return info, minted.secret
+
+
+async def revoke_token(uow: UnitOfWork, *, account_id: int, token_id: int) -> None:
+    if not await uow.tokens.revoke(account_id, token_id):
+        raise NotFound("token", str(token_id))
+
+
+async def create_member(
+    uow: UnitOfWork,
+    *,
+    account_id: int,
+    name: str,
+    email: str,
+    status: str = "active",
+    image: str | None = None,
+) -> Member:
+    if status not in MEMBER_STATUSES:
+        raise ValidationFailed.one("status", "status must be one of active, suspended.")
+    return await uow.members.create(
+        account_id=account_id,
+        name=validators.short_text(name, "name", max_len=200),
+        email=validators.email(email, "email"),
+        status=status,
+        image=image,
+    )
+
+
+class TokenVerifier:
+    """Turns a bearer secret into an Actor: one indexed look-up, then a short in-process cache.
+
+    The cache keeps the hot path at zero queries for repeat callers; a revoked or expired token
+    stops working within `cache_seconds`.
+    """
+
+    def __init__(self, db: Database, *, cache_seconds: float) -> None:
+        self._db = db
+        self._ttl = cache_seconds
+        self._cache: dict[str, tuple[float, Actor, datetime | None]] = {}
+
+    async def verify(self, secret: str | None) -> Actor:
+        if not secret or not token_codec.looks_like_token(secret):
+            raise Unauthenticated("Missing or malformed bearer token.")
+        token_hash = token_codec.hash_token(secret)
+        now = time.monotonic()
+        cached = self._cache.get(token_hash)
+        if cached is not None and cached[0] > now:
+            _, actor, expires_at = cached
+            if expires_at is None or expires_at > utcnow():
+                return actor
+        async with self._db.transaction() as uow:
+            found = await uow.tokens.get_with_account(token_hash)
+        if found is None or not found[0].is_usable(utcnow()):
+            self._cache.pop(token_hash, None)
+            raise Unauthenticated("The bearer token is invalid, expired or revoked.")
+        info, account = found
+        actor = Actor(
+            account_id=account.id,
+            token_id=info.id,
+            scopes=frozenset(info.scopes),
+            hood_tier=account.hood_tier,
+            rate_limits=account.rate_limits,
+        )
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[token_hash] = (now + self._ttl, actor, info.expires_at)
+        return actor

@@ -1,0 +1,58 @@
+"""Recording and reading the change history of any object."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+from partnerhub.domain.accounts import Actor
+from partnerhub.domain.clock import utcnow
+from partnerhub.domain.history import Changes, HistoryEntry
+from partnerhub.storage.unit_of_work import UnitOfWork
+
+
+async def record(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    object_type: str,
+    object_id: str | int,
+    version: int,
+    action: str,
+    changes: Changes,
+) -> None:
+    await uow.history.add(
+        actor.account_id,
+        HistoryEntry(
+            object_type=object_type,
+            object_id=str(object_id),
+            version=version,
+            action=action,
+            surface=actor.surface,
+            token_id=actor.token_id,
+            changed_at=utcnow(),
+            changes=changes,
+        ),
+    )
+
+
+def created(state: dict[str, Any]) -> Changes:
+    return {
+        key: {"old": None, "new": value}
+        for key, value in sorted(state.items())
+        if value is not None
+    }
+
+
+async def list(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    object_type: str,
+    object_id: str | int,
+    limit: int,
+    offset: int,
+) -> tuple[int, builtins.list[HistoryEntry]]:
+    return await uow.history.list(
+        actor.account_id, object_type, str(object_id), limit=limit, offset=offset
+    )

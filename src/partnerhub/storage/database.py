@@ -1,0 +1,70 @@
+"""Engine set-up and the unit of work: one connection, one transaction per request or command."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from partnerhub.storage.unit_of_work import UnitOfWork
+from partnerhub.storage.urls import async_url
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    # SQLite transactions are begun by hand so writers can take the write lock up front
+    # (BEGIN IMMEDIATE): a read-modify-write can then never lose an update or deadlock.
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            "busy_timeout=30000",
+            "synchronous=NORMAL",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(conn: Any) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """Owns the engine; hands out units of work."""
+
+    def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
+        self.url = async_url(database_url)
+        self.dialect = make_url(self.url).get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=0)
+            _configure_sqlite(self.engine)
+        else:
+            self.engine = create_async_engine(
+                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+            )
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
+        """Begin a transaction; commit when the block ends, roll back if it raises."""
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(write=write)
+            async with conn.begin():
+                yield UnitOfWork(conn, self.dialect)
+
+    async def ping(self) -> bool:
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception:  # readiness: any failure to reach the database means "not ready"
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,55 @@
+"""The change log of every object."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from partnerhub.domain.history import HistoryEntry
+from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.tables import history
+
+
+class HistoryRepo(Repo):
+    async def add(self, account_id: int, entry: HistoryEntry) -> None:
+        await self.conn.execute(
+            history.insert().values(
+                account_id=account_id,
+                object_type=entry.object_type,
+                object_id=entry.object_id,
+                version=entry.version,
+                action=entry.action,
+                surface=entry.surface,
+                token_id=entry.token_id,
+                changed_at=entry.changed_at,
+                changes=entry.changes,
+            )
+        )
+
+    async def list(
+        self, account_id: int, object_type: str, object_id: str, *, limit: int, offset: int
+    ) -> tuple[int, list[HistoryEntry]]:
+        where = (
+            history.c.account_id == account_id,
+            history.c.object_type == object_type,
+            history.c.object_id == object_id,
+        )
+        total = (
+            await self.conn.execute(select(func.count()).select_from(history).where(*where))
+        ).scalar_one()
+        rows = await self.conn.execute(
+            select(history).where(*where).order_by(history.c.id.desc()).limit(limit).offset(offset)
+        )
+        entries = [
+            HistoryEntry(
+                object_type=r.object_type,
+                object_id=r.object_id,
+                version=r.version,
+                action=r.action,
+                surface=r.surface,
+                token_id=r.token_id,
+                changed_at=as_utc(r.changed_at) or r.changed_at,
+                changes=r.changes,
+            )
+            for r in rows
+        ]
+        return int(total), entries

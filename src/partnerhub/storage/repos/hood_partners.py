@@ -1,0 +1,158 @@
+"""Hood partners and their typed contacts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, select, update
+
+from partnerhub.domain.listquery import ListQuery, ResourceSpec
+from partnerhub.domain.partners import Contact, Partner
+from partnerhub.storage.listquery_sql import order_by, where_clauses
+from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.tables import hood_partner_contacts as contacts
+from partnerhub.storage.tables import hood_partners as partners
+
+_p = partners.c
+# Hood list-query field name → column expression.
+PARTNER_COLUMNS: dict[str, ColumnElement[Any]] = {
+    "id": _p.id,
+    "name": _p.name,
+    "description": _p.description,
+    "status": _p.status,
+    "type": _p.type,
+    "manager_ids": _p.manager_ids,
+    "payment_frequency": _p.payment_terms["payment_frequency"].as_string(),
+    "payment_method": _p.payment_terms["payment_method"].as_string(),
+    "net_terms": _p.payment_terms["net_terms"].as_string(),
+    "currency_code": _p.payment_terms["currency_code"].as_string(),
+    "archived": _p.archived,
+    "create_time": _p.create_time,
+    "update_time": _p.update_time,
+}
+
+
+def _partner(row: Any) -> Partner:
+    return Partner(
+        id=row.id,
+        account_id=row.account_id,
+        version=row.version,
+        name=row.name,
+        description=row.description,
+        type=tuple(row.type),
+        status=row.status,
+        manager_ids=tuple(row.manager_ids),
+        payment_terms=row.payment_terms,
+        billing_address=row.billing_address,
+        archived=row.archived,
+        system=row.system,
+        create_time=as_utc(row.create_time) or row.create_time,
+        update_time=as_utc(row.update_time) or row.update_time,
+    )
+
+
+def _contact(row: Any) -> Contact:
+    return Contact(
+        id=row.id,
+        partner_id=row.partner_id,
+        version=row.version,
+        seq=row.seq,
+        type=row.type,
+        value=row.value,
+        create_time=as_utc(row.create_time) or row.create_time,
+        update_time=as_utc(row.update_time) or row.update_time,
+    )
+
+
+class HoodPartnersRepo(Repo):
+    async def insert(self, account_id: int, values: dict[str, Any]) -> int:
+        return await self.insert_returning_id(partners, {"account_id": account_id, **values})
+
+    async def get(self, account_id: int, partner_id: int, *, lock: bool = False) -> Partner | None:
+        stmt = select(partners).where(_p.account_id == account_id, _p.id == partner_id)
+        row = (await self.conn.execute(self.for_update(stmt) if lock else stmt)).first()
+        return _partner(row) if row else None
+
+    async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            update(partners)
+            .where(_p.account_id == account_id, _p.id == partner_id)
+            .values(**values)
+        )
+
+    async def list(
+        self, account_id: int, query: ListQuery, spec: ResourceSpec
+    ) -> tuple[int, list[Partner]]:
+        where = [
+            _p.account_id == account_id,
+            *where_clauses(query, PARTNER_COLUMNS, spec, self.dialect),
+        ]
+        if not any(c.field == "archived" for c in query.conditions):
+            where.append(_p.archived == 0)
+        total = (
+            await self.conn.execute(select(func.count()).select_from(partners).where(*where))
+        ).scalar_one()
+        rows = await self.conn.execute(
+            select(partners)
+            .where(*where)
+            .order_by(*order_by(query, PARTNER_COLUMNS))
+            .limit(query.per_page)
+            .offset(query.offset)
+        )
+        return int(total), [_partner(r) for r in rows]
+
+
+class HoodContactsRepo(Repo):
+    async def for_partners(
+        self, account_id: int, partner_ids: Iterable[int]
+    ) -> dict[int, list[Contact]]:
+        ids = list(partner_ids)
+        found: dict[int, list[Contact]] = {pid: [] for pid in ids}
+        if not ids:
+            return found
+        rows = await self.conn.execute(
+            select(contacts)
+            .where(contacts.c.account_id == account_id, contacts.c.partner_id.in_(ids))
+            .order_by(contacts.c.seq)
+        )
+        for row in rows:
+            found[row.partner_id].append(_contact(row))
+        return found
+
+    async def get(
+        self, account_id: int, partner_id: int, contact_id: str, *, lock: bool = False
+    ) -> Contact | None:
+        stmt = select(contacts).where(
+            contacts.c.account_id == account_id,
+            contacts.c.partner_id == partner_id,
+            contacts.c.id == contact_id,
+        )
+        row = (await self.conn.execute(self.for_update(stmt) if lock else stmt)).first()
+        return _contact(row) if row else None
+
+    async def next_seq(self, account_id: int, partner_id: int) -> int:
+        stmt = select(func.coalesce(func.max(contacts.c.seq), 0)).where(
+            contacts.c.account_id == account_id, contacts.c.partner_id == partner_id
+        )
+        return int((await self.conn.execute(stmt)).scalar_one()) + 1
+
+    async def insert_many(self, account_id: int, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            await self.conn.execute(
+                contacts.insert(), [{"account_id": account_id, **row} for row in rows]
+            )
+
+    async def update(self, account_id: int, contact_id: str, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            update(contacts)
+            .where(contacts.c.account_id == account_id, contacts.c.id == contact_id)
+            .values(**values)
+        )
+
+    async def delete(self, account_id: int, contact_ids: Iterable[str]) -> None:
+        ids = list(contact_ids)
+        if ids:
+            await self.conn.execute(
+                delete(contacts).where(contacts.c.account_id == account_id, contacts.c.id.in_(ids))
+            )

@@ -1,0 +1,51 @@
+"""One transaction and the repositories that work inside it."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from partnerhub.storage.repos.accounts import AccountsRepo, MembersRepo, TokensRepo
+from partnerhub.storage.repos.history import HistoryRepo
+from partnerhub.storage.repos.hood_partners import HoodContactsRepo, HoodPartnersRepo
+from partnerhub.storage.repos.idempotency import IdempotencyRepo
+
+
+class UnitOfWork:
+    """Repositories sharing one connection and its open transaction.
+
+    It never commits: whoever opened the transaction (`Database.transaction`) does.
+    """
+
+    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    @cached_property
+    def accounts(self) -> AccountsRepo:
+        return AccountsRepo(self.conn, self.dialect)
+
+    @cached_property
+    def tokens(self) -> TokensRepo:
+        return TokensRepo(self.conn, self.dialect)
+
+    @cached_property
+    def members(self) -> MembersRepo:
+        return MembersRepo(self.conn, self.dialect)
+
+    @cached_property
+    def history(self) -> HistoryRepo:
+        return HistoryRepo(self.conn, self.dialect)
+
+    @cached_property
+    def idempotency(self) -> IdempotencyRepo:
+        return IdempotencyRepo(self.conn, self.dialect)
+
+    @cached_property
+    def hood_partners(self) -> HoodPartnersRepo:
+        return HoodPartnersRepo(self.conn, self.dialect)
+
+    @cached_property
+    def hood_contacts(self) -> HoodContactsRepo:
+        return HoodContactsRepo(self.conn, self.dialect)

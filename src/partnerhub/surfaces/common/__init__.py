@@ -1,0 +1,1 @@
+"""What every surface shares: body reading, auth, rate limits, idempotency, rendering."""

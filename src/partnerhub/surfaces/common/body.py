@@ -1,0 +1,72 @@
+"""Reading a JSON request body safely: size, media type, syntax, depth and NUL bytes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+
+from partnerhub.errors import InvalidBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+
+MAX_DEPTH = 32
+
+
+async def raw_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+        raise PayloadTooLarge(f"The request body exceeds {max_bytes} bytes.", field="body")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise PayloadTooLarge(f"The request body exceeds {max_bytes} bytes.", field="body")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def require_json_media_type(request: Request) -> None:
+    if not is_json_media_type(request.headers.get("content-type")):
+        raise UnsupportedMediaType("Content-Type must be application/json.", field="Content-Type")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse, or raise InvalidBody with the parser's location of the error."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidBody(
+            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f" (char {exc.pos}).",
+            field="body",
+        ) from None
+
+
+def check_shape(value: Any, path: str = "", depth: int = 0) -> None:
+    """Reject nesting deeper than MAX_DEPTH and strings or keys holding NUL bytes."""
+    if depth > MAX_DEPTH:
+        raise InvalidBody(f"The request body nests deeper than {MAX_DEPTH} levels.", field="body")
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed.one(
+                path or "body", f"{path or 'body'} must not contain NUL bytes."
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else str(key)
+            if "\x00" in key:
+                raise ValidationFailed.one(child, "Field names must not contain NUL bytes.")
+            check_shape(item, child, depth + 1)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_shape(item, f"{path}.{index}" if path else str(index), depth + 1)

@@ -1,0 +1,127 @@
+"""The edge of every route: authenticate, rate-limit, check scope, open the transaction.
+
+A surface builds one `Edge` with its name, its rate-limit policy and header dialect; routes
+then stay a few lines of translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from partnerhub.domain.accounts import Actor
+from partnerhub.errors import MissingScope, RateLimited
+from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable
+from partnerhub.services import idempotency
+from partnerhub.services.runtime import Runtime, UnitOfWork
+from partnerhub.surfaces.common.body import (
+    check_shape,
+    parse_json,
+    raw_body,
+    require_json_media_type,
+)
+from partnerhub.surfaces.common.context import add_response_headers
+from partnerhub.surfaces.common.errors import InternalError
+
+REPLAYED_HEADERS = ("content-type", "etag", "location")
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else None
+
+
+class ServiceUnavailable(InternalError):
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    raw: bytes
+    data: Any
+
+
+@dataclass(frozen=True)
+class Edge:
+    surface: str
+    policy: Callable[[Actor], Policy]
+    limit_headers: Callable[[Decision], dict[str, str]]
+
+    async def enter(self, request: Request, *scopes: str) -> Actor:
+        """Authenticate, spend one unit of the account's budget, then check the scope."""
+        rt = runtime(request)
+        actor = (await rt.tokens.verify(bearer(request))).via(self.surface)
+        request.scope.setdefault("state", {})["account_id"] = actor.account_id
+        policy = self.policy(actor)
+        try:
+            decision = await rt.limiter.hit(policy, f"{self.surface}:{actor.account_id}")
+        except RateLimiterUnavailable:
+            raise ServiceUnavailable("The rate-limit store is unreachable.") from None
+        if not decision.allowed:
+            request.scope["state"]["rate_limited"] = True
+            raise RateLimited(decision.retry_after, policy.name)
+        add_response_headers(request, self.limit_headers(decision))
+        if scopes and not actor.has_any(*scopes):
+            raise MissingScope(scopes)
+        return actor
+
+    async def json_body(self, request: Request, *, media_type_required: bool = True) -> Body:
+        if media_type_required:
+            require_json_media_type(request)
+        raw = await raw_body(request, runtime(request).settings.max_body_bytes)
+        data = parse_json(raw)
+        check_shape(data)
+        return Body(raw, data)
+
+    @asynccontextmanager
+    async def read(self, request: Request) -> AsyncIterator[UnitOfWork]:
+        async with runtime(request).db.transaction() as uow:
+            yield uow
+
+    @asynccontextmanager
+    async def write(self, request: Request) -> AsyncIterator[UnitOfWork]:
+        async with runtime(request).db.transaction(write=True) as uow:
+            yield uow
+
+    async def create(
+        self,
+        request: Request,
+        actor: Actor,
+        raw: bytes,
+        make: Callable[[UnitOfWork], Awaitable[Response]],
+    ) -> Response:
+        """Run a create in one transaction, honouring Idempotency-Key."""
+        key = request.headers.get("idempotency-key")
+        async with self.write(request) as uow:
+            if key is None:
+                return await make(uow)
+            fingerprint = idempotency.request_fingerprint(request.method, request.url.path, raw)
+            replay = await idempotency.claim(uow, actor, key=key, fingerprint=fingerprint)
+            if replay is not None:
+                headers = {**replay.headers, "Idempotent-Replayed": "true"}
+                return Response(replay.body, replay.status_code, headers=headers)
+            response = await make(uow)
+            kept = {k: v for k, v in response.headers.items() if k in REPLAYED_HEADERS}
+            await idempotency.remember(
+                uow,
+                actor,
+                key=key,
+                status_code=response.status_code,
+                body=bytes(response.body),
+                headers=kept,
+            )
+            return response

@@ -1,0 +1,1 @@
+"""Ocamba Hood API v1 dialect (`/v1/hood`)."""

@@ -1,0 +1,80 @@
+"""What each Hood list can filter, sort and search on (Ocamba's List Partners tip, §2.6)."""
+
+from __future__ import annotations
+
+from partnerhub.domain import partners as rules
+from partnerhub.domain.listquery import FieldSpec, ResourceSpec, SortKey
+
+PARTNERS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "number", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("description", "string", filterable=False, searchable=True),
+        FieldSpec("type", "array", enum=rules.TYPES, nullable=False),
+        FieldSpec("status", "enum", sortable=True, enum=rules.STATUSES, nullable=False),
+        FieldSpec("manager_ids", "array", filter_name="managers", nullable=False),
+        FieldSpec("payment_frequency", "enum", enum=rules.PAYMENT_FREQUENCIES),
+        FieldSpec("payment_method", "enum", enum=rules.PAYMENT_METHODS),
+        FieldSpec("net_terms", "enum", enum=rules.NET_TERMS),
+        FieldSpec("currency_code", "enum", enum=rules.CURRENCIES, filter_name="currency"),
+        FieldSpec("archived", "flag", nullable=False),
+        FieldSpec("create_time", "datetime", sortable=True, nullable=False),
+        FieldSpec("update_time", "datetime", sortable=True, nullable=False),
+    ),
+    default_search=("name",),
+    default_sort=(SortKey("id", False),),
+    output_fields=frozenset(
+        {
+            "id",
+            "company_id",
+            "manager_ids",
+            "managers",
+            "name",
+            "description",
+            "type",
+            "status",
+            "payment_terms",
+            "billing_address",
+            "contact",
+            "contacts",
+            "archived",
+            "system",
+            "create_time",
+            "update_time",
+        }
+    ),
+)
+
+# Get-by-id takes only `fields` and `view`.
+SINGLE_PARTNER = ResourceSpec(
+    fields=(FieldSpec("id", "number", filterable=False),),
+    default_search=(),
+    default_sort=(SortKey("id", False),),
+    output_fields=PARTNERS.output_fields,
+)
+
+MEMBERS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "number", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("email", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("status", "enum", enum=("active", "suspended"), nullable=False),
+        FieldSpec("create_time", "datetime", sortable=True, nullable=False),
+        FieldSpec("update_time", "datetime", sortable=True, nullable=False),
+    ),
+    default_search=("name", "email"),
+    default_sort=(SortKey("id", False),),
+    output_fields=frozenset(
+        {"id", "company_id", "name", "email", "image", "status", "create_time", "update_time"}
+    ),
+)
+
+# History and contact lists take only `page`.
+PAGE_ONLY = ResourceSpec(
+    fields=(FieldSpec("id", "number", filterable=False, sortable=True),),
+    default_search=(),
+    default_sort=(SortKey("id", True),),
+    default_per_page=50,
+    max_per_page=100,
+    output_fields=frozenset({"id"}),
+)

@@ -1,0 +1,133 @@
+"""Shared fixtures: a database per backend (SQLite file, PostgreSQL), the real ASGI app, and
+accounts with tokens. A missing PostgreSQL or Redis skips its tests locally and fails under CI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+import httpx
+import pytest
+
+from harness import World, make_tenant
+from partnerhub.app import create_app
+from partnerhub.auth.scopes import ALL_SCOPES
+from partnerhub.config import Settings
+from partnerhub.services.runtime import Runtime
+from partnerhub.storage.migrate import upgrade
+
+PG_ADMIN = os.environ.get("PARTNERHUB_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("PARTNERHUB_TEST_REDIS", "redis://127.0.0.1:6379/0")
+T = TypeVar("T")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    if reachable(host, port):
+        return
+    message = f"{name} is not reachable on {host}:{port}"
+    if IN_CI:
+        pytest.fail(f"{message}; CI needs it (CI=true)")
+    pytest.skip(message)
+
+
+def in_thread(fn: Callable[[], T]) -> T:
+    """Run blocking set-up that itself calls asyncio.run (Alembic) outside the test's loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(fn).result()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    in_thread(lambda: upgrade(f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    require_service("PostgreSQL", "127.0.0.1", 5432)
+    name = f"partnerhub_test_{uuid.uuid4().hex[:10]}"
+    admin = PG_ADMIN.replace("postgresql://", "postgres://")
+
+    async def run(sql: str) -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    in_thread(lambda: asyncio.run(run(f'CREATE DATABASE "{name}"')))
+    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    in_thread(lambda: upgrade(url))
+    yield url
+    in_thread(lambda: asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
+
+
+TABLES = (
+    "history, idempotency_keys, hood_partner_contacts, hood_partners, members, tokens, accounts"
+)
+
+
+async def _truncate(url: str) -> None:
+    conn = await asyncpg.connect(url.replace("postgresql://", "postgres://"))
+    try:
+        await conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "partnerhub.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url: str = request.getfixturevalue("pg_database")
+    await _truncate(url)
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        token_cache_seconds=0,
+        db_pool_size=5,
+        log_level="warning",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+async def world(settings: Settings) -> AsyncIterator[World]:
+    runtime = Runtime.build(settings)
+    app = create_app(settings, runtime)
+    alice = await make_tenant(runtime.db, "alice")
+    bob = await make_tenant(runtime.db, "bob")
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://partnerhub.test") as client:
+        yield World(client, runtime, alice, bob)
+    await runtime.close()
+
+
+ALL = list(ALL_SCOPES)
