@@ -124,7 +124,9 @@ def serve(
 async def _bootstrap(uow: UnitOfWork) -> tuple[str, str] | None:
     if await uow.accounts.count():
         return None
-    account, secret = await accounts.create_account(uow, name="default")
+    account, secret = await accounts.create_account(
+        uow, name="default", hood_tier=Settings().hood_default_tier
+    )
     return account.name, secret
 
 
@@ -143,15 +145,18 @@ def migrate() -> None:
 @accounts_app.command("create")
 def accounts_create(
     name: str,
-    hood_tier: Annotated[str, typer.Option(help="Hood rate-limit tier A–E.")] = "C",
+    hood_tier: Annotated[
+        str | None, typer.Option(help="Hood rate-limit tier A–E [default: PARTNERHUB_HOOD_DEFAULT_TIER].")
+    ] = None,
 ) -> None:
     """Create an account and print a token with every scope (shown once)."""
 
     async def work(uow: UnitOfWork) -> tuple[Any, str]:
-        account, secret = await accounts.create_account(uow, name=name, hood_tier=hood_tier)
-        return account, secret
+        tier = (hood_tier or settings.hood_default_tier).upper()
+        return await accounts.create_account(uow, name=name, hood_tier=tier)
 
-    account, secret = _run(Settings(), work)
+    settings = Settings()
+    account, secret = _run(settings, work)
     console.print(f"Account {account.name} (id {account.id}). Token (shown once, every scope):")
     console.print(secret, soft_wrap=True, highlight=False)
 

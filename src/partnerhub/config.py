@@ -38,12 +38,6 @@ class Settings(BaseSettings):
         2.0, ge=0, description="how long a verified token is trusted before it is looked up again"
     )
     hood_default_tier: HoodTier = Field("C", description="Hood rate-limit tier of new accounts")
-    crm_rate_per_10s: int = Field(190, ge=1, description="CRM requests per rolling 10 s")
-    crm_rate_per_day: int = Field(650_000, ge=1, description="CRM requests per day")
-    crm_search_per_second: int = Field(5, ge=1, description="CRM search requests per second")
-    core_rate_per_minute: int = Field(
-        600, ge=1, description="Core requests per minute (CarrierX documents no number)"
-    )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="larger request bodies get 413")
 
     @property
