@@ -23,6 +23,7 @@ from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.config import Settings
 from partnerhub.services.runtime import Runtime
 from partnerhub.storage.migrate import upgrade
+from partnerhub.storage.tables import metadata
 
 PG_ADMIN = os.environ.get("PARTNERHUB_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("PARTNERHUB_TEST_REDIS", "redis://127.0.0.1:6379/0")
@@ -80,9 +81,7 @@ def pg_database() -> Iterator[str]:
     in_thread(lambda: asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')))
 
 
-TABLES = (
-    "history, idempotency_keys, hood_partner_contacts, hood_partners, members, tokens, accounts"
-)
+TABLES = ", ".join(t.name for t in reversed(metadata.sorted_tables))
 
 
 async def _truncate(url: str) -> None:

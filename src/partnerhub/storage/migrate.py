@@ -19,6 +19,9 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
-    """Bring the schema to `revision`. Blocking; call it outside a running event loop."""
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    """Bring the schema to `revision` (every branch head by default).
+
+    Blocking; call it outside a running event loop.
+    """
     command.upgrade(alembic_config(database_url), revision)
