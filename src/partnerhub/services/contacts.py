@@ -16,15 +16,19 @@ from partnerhub.services.partners import CONTACT_OBJECT_TYPE, contact_row
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 
-async def _partner_exists(uow: UnitOfWork, actor: Actor, partner_id: int) -> None:
-    if await uow.hood_partners.get(actor.account_id, partner_id) is None:
+async def _partner_exists(
+    uow: UnitOfWork, actor: Actor, partner_id: int, *, lock: bool = False
+) -> None:
+    """`lock` takes the partner's row lock: a partner PATCH's legacy `contact` writes contacts
+    under it too, so every write of a contact queues on it (partner first, then contact)."""
+    if await uow.hood_partners.get(actor.account_id, partner_id, lock=lock) is None:
         raise NotFound("partner", str(partner_id))
 
 
 async def _get(
     uow: UnitOfWork, actor: Actor, partner_id: int, contact_id: str, *, lock: bool = False
 ) -> Contact:
-    await _partner_exists(uow, actor, partner_id)
+    await _partner_exists(uow, actor, partner_id, lock=lock)
     contact = await uow.hood_contacts.get(actor.account_id, partner_id, contact_id, lock=lock)
     if contact is None:
         raise NotFound("contact", contact_id)
@@ -47,7 +51,7 @@ async def get(uow: UnitOfWork, actor: Actor, *, partner_id: int, contact_id: str
 async def create(
     uow: UnitOfWork, actor: Actor, *, partner_id: int, type: str, value: str
 ) -> Contact:
-    await _partner_exists(uow, actor, partner_id)
+    await _partner_exists(uow, actor, partner_id, lock=True)
     seq = await uow.hood_contacts.next_seq(actor.account_id, partner_id)
     row = contact_row(partner_id, seq, type, value, utcnow())
     await uow.hood_contacts.insert_many(actor.account_id, [row])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from partnerhub.domain.accounts import Actor
@@ -26,6 +27,12 @@ from partnerhub.storage.unit_of_work import UnitOfWork
 
 OBJECT_TYPE = "hood.partner"
 CONTACT_OBJECT_TYPE = "hood.partner_contact"
+
+
+def _now() -> datetime:
+    """Partner times to the second: Hood shows and filters `create_time`/`update_time` as
+    "YYYY-MM-DD HH:MM:SS", so a stored fraction would make `create_time=<shown value>` miss."""
+    return utcnow().replace(microsecond=0)
 
 
 async def _check_managers(uow: UnitOfWork, actor: Actor, manager_ids: Iterable[str]) -> None:
@@ -86,7 +93,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
         {"payment_terms": draft.payment_terms, "billing_address": draft.billing_address}
     )
     await _check_managers(uow, actor, draft.manager_ids)
-    now = utcnow()
+    now = _now()
     values = {
         "version": 1,
         "name": draft.name,
@@ -107,6 +114,8 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
         for seq, (ctype, value) in enumerate(draft.contacts, start=1)
     ]
     await uow.hood_contacts.insert_many(actor.account_id, contact_rows)
+    for row in contact_rows:
+        await _record_contact(uow, actor, row["id"], 1, "create", None, row)
     state = {
         k: v
         for k, v in values.items()
@@ -123,6 +132,31 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
         changes=history.created(state),
     )
     return await get(uow, actor, partner_id=partner_id)
+
+
+async def _record_contact(
+    uow: UnitOfWork,
+    actor: Actor,
+    contact_id: str,
+    version: int,
+    action: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    """A contact's own history entry, for contacts written through the partner."""
+    fields = ("type", "value")
+    await history.record(
+        uow,
+        actor,
+        object_type=CONTACT_OBJECT_TYPE,
+        object_id=contact_id,
+        version=version,
+        action=action,
+        changes=diff(
+            {k: before[k] for k in fields} if before else {},
+            {k: after[k] for k in fields} if after else {},
+        ),
+    )
 
 
 def contact_row(partner_id: int, seq: int, ctype: str, value: str, now: Any) -> dict[str, Any]:
@@ -168,7 +202,7 @@ async def patch(
     if not field_changes:
         return current
     version = current.version + 1
-    now = utcnow()
+    now = _now()
     updates = {k: new_state[k] for k in field_changes if k in new_state}
     await uow.hood_partners.update(
         actor.account_id, partner_id, {**updates, "version": version, "update_time": now}
@@ -207,6 +241,10 @@ async def _apply_legacy_contact(
             continue
         if value is None:
             await uow.hood_contacts.delete(actor.account_id, [c.id for c in same_type])
+            for c in same_type:
+                await _record_contact(
+                    uow, actor, c.id, c.version + 1, "delete", _contact_state(c), None
+                )
         elif same_type:
             first = same_type[0]
             await uow.hood_contacts.update(
@@ -214,12 +252,26 @@ async def _apply_legacy_contact(
                 first.id,
                 {"value": value, "version": first.version + 1, "update_time": now},
             )
+            await _record_contact(
+                uow,
+                actor,
+                first.id,
+                first.version + 1,
+                "update",
+                _contact_state(first),
+                {"type": ctype, "value": value},
+            )
         else:
             seq += 1
             inserts.append(contact_row(partner_id, seq, ctype, value, now))
+            await _record_contact(uow, actor, inserts[-1]["id"], 1, "create", None, inserts[-1])
         changes[f"contact.{ctype}"] = {"old": before, "new": value}
     await uow.hood_contacts.insert_many(actor.account_id, inserts)
     return changes
+
+
+def _contact_state(contact: Contact) -> dict[str, str]:
+    return {"type": contact.type, "value": contact.value}
 
 
 async def set_archived(
@@ -230,7 +282,7 @@ async def set_archived(
     flag = int(archived)
     if current.archived == flag:
         return current
-    version, now = current.version + 1, utcnow()
+    version, now = current.version + 1, _now()
     await uow.hood_partners.update(
         actor.account_id, partner_id, {"archived": flag, "version": version, "update_time": now}
     )

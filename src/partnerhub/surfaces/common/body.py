@@ -40,13 +40,13 @@ def require_json_media_type(request: Request) -> None:
         raise UnsupportedMediaType("Content-Type must be application/json.", field="Content-Type")
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes | str, *, where: str = "") -> Any:
     """Parse, or raise InvalidBody with the parser's location of the error."""
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise InvalidBody(
-            f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"Invalid JSON{where}: {exc.msg} at line {exc.lineno} column {exc.colno}"
             f" (char {exc.pos}).",
             field="body",
         ) from None

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from partnerhub.domain.accounts import Member
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.partners import Contact, PartnerDraft, PartnerView, first_value_per_type
 from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
+from partnerhub.surfaces.common.body import check_shape, parse_json
 from partnerhub.surfaces.common.validation import validate
 from partnerhub.surfaces.hood.schemas import (
     HoodContactIn,
@@ -31,14 +30,8 @@ def hood_time(value: datetime) -> str:
 def unwrap(body: Any) -> dict[str, Any]:
     """Hood bodies may arrive as a JSON string holding the JSON object (the docs' examples do)."""
     if isinstance(body, str):
-        try:
-            body = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
-            raise InvalidBody(
-                f"{exc.msg}: line {exc.lineno} column {exc.colno} (char {exc.pos}) of the JSON "
-                "text inside the body string.",
-                field="body",
-            ) from None
+        body = parse_json(body, where=" in the JSON text inside the body string")
+        check_shape(body)  # the depth and NUL-byte rules apply to the object inside too
     if not isinstance(body, dict):
         raise InvalidBody("The body must be a JSON object.", field="body")
     return body

@@ -110,7 +110,8 @@ class HoodPartnerPatch(_In):
     payment_terms: HoodPaymentTerms | None = None
     billing_address: HoodBillingAddress | None = None
     contact: HoodLegacyContact | None = None
-    # Accepted so a read-modify-write client may echo them; changing them is refused.
+    # Declared so that sending them is a 400 naming the field (not silently dropped):
+    # `type` is create-only and `archived` changes only through /archive and /unarchive.
     type: list[PartnerType] | None = None
     archived: int | None = None
 
