@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
 import uuid
 from typing import Any
 
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from partnerhub.ops.logging import get_logger
@@ -39,10 +42,12 @@ class RequestMiddleware:
         state: dict[str, Any] = scope.setdefault("state", {})
         state["request_id"] = rid
         status = 500
+        response_started = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
+                response_started = True
                 status = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid.encode()))
@@ -53,6 +58,14 @@ class RequestMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception as exc:
+            if not response_started:
+                # Starlette answers unexpected exceptions in its outermost middleware, outside
+                # this one, so that answer would lack X-Request-Id: answer here instead, with
+                # the app's own handler, then re-raise so the server still logs the traceback.
+                response = await _crash_response(scope, receive, exc)
+                await response(scope, receive, send_with_headers)
+            raise
         finally:
             elapsed = time.perf_counter() - started
             surface = surface_of(scope["path"])
@@ -70,6 +83,21 @@ class RequestMiddleware:
                 status=status,
                 duration_ms=round(elapsed * 1000, 2),
             )
+
+
+async def _crash_response(scope: Scope, receive: Receive, exc: Exception) -> Response:
+    handlers = getattr(scope.get("app"), "exception_handlers", {})
+    handler = handlers.get(Exception) or handlers.get(500)
+    try:
+        if handler is not None:
+            response = handler(Request(scope, receive), exc)
+            if inspect.isawaitable(response):
+                response = await response
+            if isinstance(response, Response):
+                return response
+    except Exception:  # noqa: S110 - the generic answer below is the fallback
+        pass
+    return PlainTextResponse("Internal Server Error", status_code=500)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
