@@ -17,6 +17,12 @@ from partnerhub.ops.middleware import RequestMiddleware
 from partnerhub.services.runtime import Runtime
 from partnerhub.surfaces.common import errors as error_envelopes
 from partnerhub.surfaces.common import openapi, responses
+from partnerhub.surfaces.core import errors as core_errors
+from partnerhub.surfaces.core.routes import PREFIX as CORE_PREFIX
+from partnerhub.surfaces.core.routes import router as core_router
+from partnerhub.surfaces.crm import errors as crm_errors
+from partnerhub.surfaces.crm.routes import PREFIX as CRM_PREFIX
+from partnerhub.surfaces.crm.routes import router as crm_router
 from partnerhub.surfaces.hood import errors as hood_errors
 from partnerhub.surfaces.hood.routes import PREFIX as HOOD_PREFIX
 from partnerhub.surfaces.hood.routes import router as hood_router
@@ -56,8 +62,17 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.state.runtime = rt
     app.state.metrics = metrics
     app.include_router(hood_router)
+    app.include_router(core_router)
+    app.include_router(crm_router)
     _ops_routes(app, rt, metrics)
-    error_envelopes.install(app, {HOOD_PREFIX: hood_errors.render})
+    error_envelopes.install(
+        app,
+        {
+            HOOD_PREFIX: hood_errors.render,
+            CORE_PREFIX: core_errors.render,
+            CRM_PREFIX: crm_errors.render,
+        },
+    )
     openapi.install(app)
     app.add_middleware(RequestMiddleware, metrics=metrics)
     return app

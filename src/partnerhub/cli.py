@@ -13,20 +13,24 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import DomainError
-from partnerhub.services import accounts, demo
+from partnerhub.services import accounts, core_partners, demo
 from partnerhub.services.runtime import UnitOfWork
 from partnerhub.storage.database import Database
 from partnerhub.storage.migrate import upgrade
 
 T = TypeVar("T")
-console = Console()
-err = Console(stderr=True)
+# Markup off: names, e-mails and error messages are user input, and a `[/]` in one must print
+# as typed, not raise MarkupError after the command's transaction has committed.
+console = Console(markup=False)
+err = Console(stderr=True, markup=False)
+ERROR = ("error:", "red")
 
 
 def _settings_help() -> str:
@@ -70,7 +74,7 @@ def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except DomainError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
+        err.print(Text.assemble(ERROR, f" {exc.message}"))
         raise typer.Exit(1) from None
 
 
@@ -95,18 +99,28 @@ def serve(
     settings = Settings()
     if settings.workers > 1 and not settings.redis_url:
         err.print(
-            "[red]error:[/red] --workers > 1 needs PARTNERHUB_REDIS_URL: in-memory rate-limit "
-            "budgets would be per worker, not per account."
+            Text.assemble(
+                ERROR,
+                " --workers > 1 needs PARTNERHUB_REDIS_URL: in-memory rate-limit "
+                "budgets would be per worker, not per account.",
+            )
         )
         raise typer.Exit(2)
     first = _run(settings, _bootstrap)
     if first:
-        name, secret = first
-        console.print(f"Created account [bold]{name}[/bold]. Its token (shown once, every scope):")
-        console.print(secret, soft_wrap=True, highlight=False)
+        console.print(
+            Text.assemble(
+                "Created account ",
+                (first.account.name, "bold"),
+                ". Its token (shown once, every scope):",
+            )
+        )
+        console.print(first.token, soft_wrap=True, highlight=False)
+        _print_core_login(first.core_login, first.core_password)
     console.print(
         f"partnerhub on http://{settings.host}:{settings.port} "
-        f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})"
+        f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})",
+        soft_wrap=True,  # one line in logs, whatever the (assumed) terminal width
     )
     uvicorn.run(
         "partnerhub.app:factory",
@@ -121,13 +135,20 @@ def serve(
     )
 
 
-async def _bootstrap(uow: UnitOfWork) -> tuple[str, str] | None:
+async def _bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
     if await uow.accounts.count():
         return None
-    account, secret = await accounts.create_account(
-        uow, name="default", hood_tier=Settings().hood_default_tier
+    return await accounts.open_account(uow, name="default", hood_tier=Settings().hood_default_tier)
+
+
+def _print_core_login(login: str, password: str) -> None:
+    console.print(
+        "Core (/core/v2) root partner login (password shown once; "
+        "POST /core/v2/oauth/token with grant_type=password):",
+        soft_wrap=True,
     )
-    return account.name, secret
+    console.print(f"login: {login}", soft_wrap=True, highlight=False)
+    console.print(f"password: {password}", soft_wrap=True, highlight=False)
 
 
 def _safe_url(url: str) -> str:
@@ -146,19 +167,34 @@ def migrate() -> None:
 def accounts_create(
     name: str,
     hood_tier: Annotated[
-        str | None, typer.Option(help="Hood rate-limit tier A–E [default: PARTNERHUB_HOOD_DEFAULT_TIER].")
+        str | None,
+        typer.Option(help="Hood rate-limit tier A–E [default: PARTNERHUB_HOOD_DEFAULT_TIER]."),
     ] = None,
 ) -> None:
     """Create an account and print a token with every scope (shown once)."""
 
-    async def work(uow: UnitOfWork) -> tuple[Any, str]:
+    async def work(uow: UnitOfWork) -> accounts.NewAccount:
         tier = (hood_tier or settings.hood_default_tier).upper()
-        return await accounts.create_account(uow, name=name, hood_tier=tier)
+        return await accounts.open_account(uow, name=name, hood_tier=tier)
 
     settings = Settings()
-    account, secret = _run(settings, work)
+    created = _run(settings, work)
+    account = created.account
     console.print(f"Account {account.name} (id {account.id}). Token (shown once, every scope):")
-    console.print(secret, soft_wrap=True, highlight=False)
+    console.print(created.token, soft_wrap=True, highlight=False)
+    _print_core_login(created.core_login, created.core_password)
+
+
+@accounts_app.command("core-password")
+def accounts_core_password(account: str) -> None:
+    """Set a new random password for the account's root Core partner and print it (once)."""
+
+    async def work(uow: UnitOfWork) -> Any:
+        found = await accounts.get_account(uow, name_or_id=account)
+        return await core_partners.reset_root_password(uow, account_id=found.id)
+
+    root, password = _run(Settings(), work)
+    _print_core_login(root.login, password)
 
 
 @accounts_app.command("list")
@@ -191,6 +227,16 @@ def accounts_limits(
     hood: Annotated[
         str | None, typer.Option(help="Custom Hood windows, e.g. 100/1,1000/60.")
     ] = None,
+    crm: Annotated[
+        str | None,
+        typer.Option(help="Custom CRM windows, e.g. 1000/10,1000000/86400 (rolling, daily)."),
+    ] = None,
+    crm_search: Annotated[
+        str | None, typer.Option(help="Custom CRM search window, e.g. 20/1.")
+    ] = None,
+    core: Annotated[
+        str | None, typer.Option(help="Custom Core windows, e.g. 100/1,1000/60.")
+    ] = None,
     reset: Annotated[bool, typer.Option(help="Drop custom windows.")] = False,
 ) -> None:
     """Show or change an account's rate limits."""
@@ -200,11 +246,17 @@ def accounts_limits(
         custom = {} if reset else dict(found.rate_limits)
         if hood:
             custom["hood"] = _windows(hood)
+        if crm:
+            custom["crm"] = _windows(crm)
+        if crm_search:
+            custom["crm_search"] = _windows(crm_search)
+        if core:
+            custom["core"] = _windows(core)
         return await accounts.set_limits(
             uow,
             account_id=found.id,
             hood_tier=hood_tier.upper() if hood_tier else None,
-            rate_limits=custom if (hood or reset) else None,
+            rate_limits=custom if (hood or crm or crm_search or core or reset) else None,
         )
 
     updated = _run(Settings(), work)

@@ -38,7 +38,17 @@ class Settings(BaseSettings):
         2.0, ge=0, description="how long a verified token is trusted before it is looked up again"
     )
     hood_default_tier: HoodTier = Field("C", description="Hood rate-limit tier of new accounts")
+    core_rate_per_minute: int = Field(
+        600, ge=1, description="Core rate limit per account and minute (CarrierX documents none)"
+    )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="larger request bodies get 413")
+    crm_rate_per_10s: int = Field(
+        190, ge=1, description="CRM requests per account per rolling 10 s (HubSpot's default)"
+    )
+    crm_rate_per_day: int = Field(650_000, ge=1, description="CRM requests per account per day")
+    crm_search_per_second: int = Field(
+        5, ge=1, description="CRM search requests per account per second"
+    )
 
     @property
     def is_postgres(self) -> bool:

@@ -28,6 +28,7 @@ class TokenInfo:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    core_partner_id: int | None = None
 
     def is_usable(self, now: datetime) -> bool:
         if self.revoked_at is not None:
@@ -45,13 +46,21 @@ class Actor:
     hood_tier: str = "C"
     rate_limits: dict[str, Any] = field(default_factory=dict)
     surface: Surface = "cli"
+    # Core: the partner this token acts as (None: the account's root partner).
+    core_partner_id: int | None = None
 
     def has_any(self, *scopes: str) -> bool:
         return any(s in self.scopes for s in scopes)
 
     def via(self, surface: Surface) -> Actor:
         return Actor(
-            self.account_id, self.token_id, self.scopes, self.hood_tier, self.rate_limits, surface
+            self.account_id,
+            self.token_id,
+            self.scopes,
+            self.hood_tier,
+            self.rate_limits,
+            surface,
+            self.core_partner_id,
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from partnerhub.auth import tokens as token_codec
@@ -12,6 +13,7 @@ from partnerhub.domain import validators
 from partnerhub.domain.accounts import Account, Actor, Member, TokenInfo
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
+from partnerhub.services import core_partners
 from partnerhub.storage.database import Database
 from partnerhub.storage.unit_of_work import UnitOfWork
 
@@ -19,10 +21,28 @@ HOOD_TIERS = ("A", "B", "C", "D", "E")
 MEMBER_STATUSES = ("active", "suspended")
 
 
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    """What creating an account shows once: its token and its root Core partner's login."""
+
+    account: Account
+    token: str
+    core_login: str
+    core_password: str
+
+
 async def create_account(
     uow: UnitOfWork, *, name: str, hood_tier: str = "C"
 ) -> tuple[Account, str]:
-    """Create an account and its first token (every scope). Returns the token secret once."""
+    """Create an account, its first token (every scope) and its root Core partner.
+    Returns the token secret once (`open_account` also returns the root partner's login)."""
+    created = await open_account(uow, name=name, hood_tier=hood_tier)
+    return created.account, created.token
+
+
+async def open_account(uow: UnitOfWork, *, name: str, hood_tier: str = "C") -> NewAccount:
+    """Create an account, its first token (every scope) and its root Core partner (a login
+    with a random password). The secrets are returned here and never again."""
     if not name.strip():
         raise ValidationFailed.one("name", "name must not be empty.")
     if hood_tier not in HOOD_TIERS:
@@ -32,7 +52,10 @@ async def create_account(
         raise Conflict(f"An account named {name!r} already exists.", field="name")
     account = await uow.accounts.create(name=name, hood_tier=hood_tier)
     _, secret = await create_token(uow, account_id=account.id, name="default", scopes=ALL_SCOPES)
-    return account, secret
+    root, password = await core_partners.create_root(
+        uow, account_id=account.id, account_name=account.name
+    )
+    return NewAccount(account, secret, root.login, password)
 
 
 async def get_account(uow: UnitOfWork, *, name_or_id: str) -> Account:
@@ -68,6 +91,7 @@ async def create_token(
     name: str,
     scopes: Sequence[str],
     expires_at: datetime | None = None,
+    core_partner_id: int | None = None,
 ) -> tuple[TokenInfo, str]:
     """Mint a token. The secret is returned here and never again; only its hash is stored."""
     bad = unknown_scopes(list(scopes))
@@ -85,6 +109,7 @@ async def create_token(
         token_hash=minted.token_hash,
         scopes=list(dict.fromkeys(scopes)),
         expires_at=expires_at,
+        core_partner_id=core_partner_id,
     )
     return info, minted.secret
 
@@ -148,6 +173,7 @@ class TokenVerifier:
             scopes=frozenset(info.scopes),
             hood_tier=account.hood_tier,
             rate_limits=account.rate_limits,
+            core_partner_id=info.core_partner_id,
         )
         if len(self._cache) > 10_000:
             self._cache.clear()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
 from partnerhub.domain.accounts import Actor
+from partnerhub.domain.core_partners import CoreDraft
+from partnerhub.domain.crm_properties import PropertyDef
 from partnerhub.domain.partners import PartnerDraft
-from partnerhub.services import accounts, partners
+from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, partners
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 MEMBERS = (
@@ -127,4 +130,112 @@ async def load(
             ),
         )
         progress(f"hood partner {name}")
-    return {"members": len(MEMBERS), "hood_partners": len(PARTNERS)}
+    crm_count = await _crm(uow, actor, progress)
+    core_count = await _core_tree(uow, actor, progress)
+    return {
+        "members": len(MEMBERS),
+        "hood_partners": len(PARTNERS),
+        "crm_partner_clients": crm_count,
+        "core_partners": core_count,
+    }
+
+
+# (login stem, name, company, city, zip, parent stem or None for the root, tier)
+CORE_TREE = (
+    ("pacific", "Dana Whitfield", "Pacific Telecom", "Long Beach", "90804", None, "gold"),
+    ("harbor", "Luis Ortega", "Harbor Voice", "San Pedro", "90731", "pacific", "silver"),
+    ("bayline", "Mei Chen", "Bayline SMS", "Oakland", "94607", "pacific", "bronze"),
+    ("summit", "Jonas Berg", "Summit Carriers", "Denver", "80202", None, "silver"),
+)
+
+
+async def _core_tree(uow: UnitOfWork, actor: Actor, progress: Callable[[str], None]) -> int:
+    """A reseller with two sub-partners, and one more partner, under the account's root.
+    Logins carry the account id so the demo can be loaded into several accounts."""
+    sids: dict[str, str] = {}
+    for stem, name, company, city, zip_code, parent, tier in CORE_TREE:
+        created = await core_partners.create(
+            uow,
+            actor,
+            draft=CoreDraft(
+                login=f"{stem}-{actor.account_id}",
+                password=secrets.token_urlsafe(18),
+                parent_sid=sids[parent] if parent else None,
+                values={
+                    "name": name,
+                    "company_name": company,
+                    "city": city,
+                    "zip": zip_code,
+                    "country_code": "USA",
+                    "owner_email": f"{stem}@{stem}.example",
+                    "attributes": {"tier": tier},
+                    "callbacks": {"sms": f"https://{stem}.example/hooks/sms"},
+                },
+            ),
+        )
+        sids[stem] = created.partner_sid
+        progress(f"core partner {company}")
+    return len(CORE_TREE)
+
+
+def _options(*values: str) -> tuple[dict[str, object], ...]:
+    return tuple(
+        {
+            "label": v.replace("_", " ").title(),
+            "value": v,
+            "description": "",
+            "displayOrder": i,
+            "hidden": False,
+        }
+        for i, v in enumerate(values)
+    )
+
+
+# The seven example properties of HubSpot's partner_clients page (seed 004).
+CRM_PROPERTIES = (
+    PropertyDef(
+        "property_checkbox",
+        "Checkbox",
+        "bool",
+        "booleancheckbox",
+        options=_options("true", "false"),
+    ),
+    PropertyDef("property_date", "Date", "date", "date"),
+    PropertyDef(
+        "property_dropdown",
+        "Dropdown",
+        "enumeration",
+        "select",
+        options=_options("choice_a", "choice_b", "choice_c"),
+    ),
+    PropertyDef(
+        "property_multiple_checkboxes",
+        "Multiple checkboxes",
+        "enumeration",
+        "checkbox",
+        options=_options("chocolate", "strawberry", "vanilla"),
+    ),
+    PropertyDef("property_number", "Number", "number", "number"),
+    PropertyDef(
+        "property_radio", "Radio", "enumeration", "radio", options=_options("option_1", "option_2")
+    ),
+    PropertyDef("property_string", "String", "string", "text"),
+)
+CRM_CLIENTS = (
+    ("false", "2019-10-31", "choice_b", "chocolate;strawberry", "17", "option_1", "value"),
+    ("true", "2024-03-01", "choice_a", "vanilla", "250", "option_2", "Hairdressing Claire"),
+    ("true", "2025-01-15", "choice_c", "strawberry", "42.5", "option_1", "Northwind Media"),
+)
+
+
+async def _crm(uow: UnitOfWork, actor: Actor, progress: Callable[[str], None]) -> int:
+    existing = (await crm_properties.definitions(uow, actor)).custom
+    for prop in CRM_PROPERTIES:
+        if prop.name not in existing:
+            await crm_properties.create(uow, actor, draft=prop)
+    progress("crm properties")
+    names = [p.name for p in CRM_PROPERTIES]
+    for values in CRM_CLIENTS:
+        await crm_objects.create(uow, actor, values=dict(zip(names, values, strict=True)))
+        progress(f"crm partner client {values[-1]}")
+    return len(CRM_CLIENTS)

@@ -66,6 +66,12 @@ tokens = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("expires_at", Timestamp, nullable=True),
     Column("revoked_at", Timestamp, nullable=True),
+    # Core: the partner a token acts as (None: the account's root partner).
+    Column(
+        "core_partner_id",
+        ForeignKey("core_partners.id", ondelete="CASCADE"),
+        nullable=True,
+    ),
     Index("ix_tokens_account", "account_id"),
     sqlite_autoincrement=True,
 )
@@ -149,4 +155,129 @@ idempotency_keys = Table(
     Column("body", LargeBinary, nullable=True),
     Column("headers", Json, nullable=True),
     Column("created_at", Timestamp, nullable=False),
+)
+
+# CRM (HubSpot-compatible) objects, their property definitions and unique values.
+
+crm_property_groups = Table(
+    "crm_property_groups",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("object_type", String(40), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("label", String(255), nullable=False),
+    Column("display_order", Integer, nullable=False, server_default="-1"),
+    Column("archived", Integer, nullable=False, server_default="0"),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)
+
+crm_properties = Table(
+    "crm_properties",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("object_type", String(40), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("label", String(255), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("field_type", String(30), nullable=False),
+    Column("group_name", String(100), nullable=False),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("options", Json, nullable=False),
+    Column("has_unique_value", Integer, nullable=False, server_default="0"),
+    Column("hidden", Integer, nullable=False, server_default="0"),
+    Column("display_order", Integer, nullable=False, server_default="-1"),
+    Column("form_field", Integer, nullable=False, server_default="1"),
+    Column("archived", Integer, nullable=False, server_default="0"),
+    Column("archived_at", Timestamp, nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+)
+
+crm_objects = Table(
+    "crm_objects",
+    metadata,
+    # HubSpot record ids are small integers ("512"): numbering starts at 1.
+    Column(
+        "id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        Identity(start=1),
+        primary_key=True,
+    ),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("object_type", String(40), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("properties", Json, nullable=False),
+    Column("archived", Integer, nullable=False, server_default="0"),
+    Column("archived_at", Timestamp, nullable=True),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_crm_objects_account_type", "account_id", "object_type", "archived", "id"),
+    sqlite_autoincrement=True,
+)
+
+crm_unique_values = Table(
+    "crm_unique_values",
+    metadata,
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("object_type", String(40), primary_key=True),
+    Column("property", String(100), primary_key=True),
+    Column("value_hash", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("object_id", ForeignKey("crm_objects.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_crm_unique_values_object", "object_id", "property"),
+)
+
+
+# Core (CarrierX) partners: a tree per account. `path` is the materialized path of ids
+# ("/12/57/"), so "self and descendants" is one indexed prefix match.
+core_partners = Table(
+    "core_partners",
+    metadata,
+    _id_column(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("partner_sid", String(36), nullable=False, unique=True),
+    Column("display_id", String(10), nullable=False, unique=True),
+    Column("parent_id", ForeignKey("core_partners.id", ondelete="RESTRICT"), nullable=True),
+    Column("path", String(1024), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("login", String(128), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("name", String(255), nullable=True),
+    Column("company_name", String(255), nullable=True),
+    Column("address1", String(255), nullable=True),
+    Column("address2", String(255), nullable=True),
+    Column("city", String(255), nullable=True),
+    Column("state", String(255), nullable=True),
+    Column("zip", String(32), nullable=True),
+    Column("country_code", String(3), nullable=True),
+    Column("phonenumber", String(32), nullable=True),
+    Column("owner_email", String(254), nullable=True),
+    Column("billing_email", String(2048), nullable=True),
+    Column("tech_email", String(254), nullable=True),
+    Column("payment_type", String(10), nullable=False),
+    # Money and limits: canonical decimal strings, never floats.
+    Column("balance", String(32), nullable=False),
+    Column("charge_at", String(32), nullable=True),
+    Column("daily_spending_limit", String(32), nullable=True),
+    Column("daily_spent_amount", String(32), nullable=False),
+    Column("prepay_amount", String(32), nullable=True),
+    Column("spending_limit", String(32), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("available_scopes", Json, nullable=False),
+    Column("attributes", Json, nullable=False),
+    Column("callbacks", Json, nullable=False),
+    Column("acls", Json, nullable=False),
+    Column("parent_assigned_acls", Json, nullable=False),
+    Column("transformations", Json, nullable=False),
+    Column("date_created", Timestamp, nullable=False),
+    Column("date_updated", Timestamp, nullable=False),
+    Index(
+        "ix_core_partners_account_path",
+        "account_id",
+        "path",
+        postgresql_ops={"path": "text_pattern_ops"},
+    ),
+    Index("ix_core_partners_parent", "parent_id"),
+    sqlite_autoincrement=True,
 )

@@ -7,6 +7,8 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partnerhub.storage.repos.accounts import AccountsRepo, MembersRepo, TokensRepo
+from partnerhub.storage.repos.core_partners import CorePartnersRepo
+from partnerhub.storage.repos.crm import CrmRepo
 from partnerhub.storage.repos.history import HistoryRepo
 from partnerhub.storage.repos.hood_partners import HoodContactsRepo, HoodPartnersRepo
 from partnerhub.storage.repos.idempotency import IdempotencyRepo
@@ -49,3 +51,11 @@ class UnitOfWork:
     @cached_property
     def hood_contacts(self) -> HoodContactsRepo:
         return HoodContactsRepo(self.conn, self.dialect)
+
+    @cached_property
+    def crm(self) -> CrmRepo:
+        return CrmRepo(self.conn, self.dialect)
+
+    @cached_property
+    def core_partners(self) -> CorePartnersRepo:
+        return CorePartnersRepo(self.conn, self.dialect)

@@ -35,6 +35,7 @@ def _token(row: Any) -> TokenInfo:
         created_at=as_utc(row.created_at) or row.created_at,
         expires_at=as_utc(row.expires_at),
         revoked_at=as_utc(row.revoked_at),
+        core_partner_id=row.core_partner_id,
     )
 
 
@@ -102,6 +103,7 @@ class TokensRepo(Repo):
         token_hash: str,
         scopes: Sequence[str],
         expires_at: datetime | None,
+        core_partner_id: int | None = None,
     ) -> TokenInfo:
         token_id = await self.insert_returning_id(
             tokens,
@@ -113,6 +115,7 @@ class TokensRepo(Repo):
                 "scopes": list(scopes),
                 "created_at": utcnow(),
                 "expires_at": expires_at,
+                "core_partner_id": core_partner_id,
             },
         )
         row = (await self.conn.execute(select(tokens).where(tokens.c.id == token_id))).one()

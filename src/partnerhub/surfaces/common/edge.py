@@ -6,7 +6,7 @@ then stay a few lines of translation.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from partnerhub.domain.accounts import Actor
 from partnerhub.errors import MissingScope, RateLimited
-from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable
+from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable, WindowState
 from partnerhub.services import idempotency
 from partnerhub.services.runtime import Runtime, UnitOfWork
 from partnerhub.surfaces.common.body import (
@@ -61,20 +61,36 @@ class Edge:
     policy: Callable[[Actor], Policy]
     limit_headers: Callable[[Decision], dict[str, str]]
 
-    async def enter(self, request: Request, *scopes: str) -> Actor:
-        """Authenticate, spend one unit of the account's budget, then check the scope."""
+    async def enter(
+        self,
+        request: Request,
+        *scopes: str,
+        policies: Callable[[Actor], Sequence[Policy]] | None = None,
+    ) -> Actor:
+        """Authenticate, spend one unit of the account's budget, then check the scope.
+
+        `policies`, when given, replaces `self.policy` for this route: each policy is a budget
+        of its own (e.g. a rolling window, a daily one and a per-route one), spent in order;
+        the headers are rendered from all their windows.
+        """
         rt = runtime(request)
         actor = (await rt.tokens.verify(bearer(request))).via(self.surface)
         request.scope.setdefault("state", {})["account_id"] = actor.account_id
-        policy = self.policy(actor)
-        try:
-            decision = await rt.limiter.hit(policy, f"{self.surface}:{actor.account_id}")
-        except RateLimiterUnavailable:
-            raise ServiceUnavailable("The rate-limit store is unreachable.") from None
-        if not decision.allowed:
-            request.scope["state"]["rate_limited"] = True
-            raise RateLimited(decision.retry_after, policy.name)
-        add_response_headers(request, self.limit_headers(decision))
+        chosen = [self.policy(actor)] if policies is None else list(policies(actor))
+        states: list[WindowState] = []
+        for index, policy in enumerate(chosen):
+            key = f"{self.surface}:{actor.account_id}"
+            if index:
+                key = f"{self.surface}:{policy.name}:{actor.account_id}"
+            try:
+                decision = await rt.limiter.hit(policy, key)
+            except RateLimiterUnavailable:
+                raise ServiceUnavailable("The rate-limit store is unreachable.") from None
+            if not decision.allowed:
+                request.scope["state"]["rate_limited"] = True
+                raise RateLimited(decision.retry_after, policy.name)
+            states.extend(decision.states)
+        add_response_headers(request, self.limit_headers(Decision(True, tuple(states), 0)))
         if scopes and not actor.has_any(*scopes):
             raise MissingScope(scopes)
         return actor

@@ -1,0 +1,369 @@
+"""Core partners: a tree per account, scoped by materialized path.
+
+Tenancy and hierarchy live here: every read takes the account and the acting partner's `path`,
+and matches only that partner and its descendants (`path LIKE '<scope>%'`). The one exception is
+`get_by_login`, which authenticates a login before any account is known (like token look-up).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
+
+from partnerhub.domain.core_partners import CorePartner
+from partnerhub.domain.core_query import CoreListQuery, Filter, Scalar
+from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.tables import core_partners as partners
+
+_p = partners.c
+_parent = partners.alias("parent")
+_PARENT_SID = (
+    select(_parent.c.partner_sid)
+    .where(_parent.c.id == _p.parent_id)
+    .scalar_subquery()
+    .label("parent_sid")
+)
+_SCALARS = (
+    "partner_sid",
+    "display_id",
+    "login",
+    "name",
+    "company_name",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "country_code",
+    "phonenumber",
+    "owner_email",
+    "billing_email",
+    "tech_email",
+    "payment_type",
+    "balance",
+    "charge_at",
+    "daily_spending_limit",
+    "daily_spent_amount",
+    "prepay_amount",
+    "spending_limit",
+    "status",
+    "date_created",
+)
+
+
+def _partner(row: Any) -> CorePartner:
+    return CorePartner(
+        id=row.id,
+        account_id=row.account_id,
+        partner_sid=row.partner_sid,
+        display_id=row.display_id,
+        parent_id=row.parent_id,
+        parent_sid=row.parent_sid,
+        path=row.path,
+        version=row.version,
+        login=row.login,
+        name=row.name,
+        company_name=row.company_name,
+        address1=row.address1,
+        address2=row.address2,
+        city=row.city,
+        state=row.state,
+        zip=row.zip,
+        country_code=row.country_code,
+        phonenumber=row.phonenumber,
+        owner_email=row.owner_email,
+        billing_email=row.billing_email,
+        tech_email=row.tech_email,
+        payment_type=row.payment_type,
+        balance=row.balance,
+        charge_at=row.charge_at,
+        daily_spending_limit=row.daily_spending_limit,
+        daily_spent_amount=row.daily_spent_amount,
+        prepay_amount=row.prepay_amount,
+        spending_limit=row.spending_limit,
+        status=row.status,
+        available_scopes=tuple(row.available_scopes or ()),
+        attributes=dict(row.attributes or {}),
+        callbacks=dict(row.callbacks or {}),
+        acls=list(row.acls or []),
+        parent_assigned_acls=list(row.parent_assigned_acls or []),
+        transformations=list(row.transformations or []),
+        date_created=as_utc(row.date_created) or row.date_created,
+        date_updated=as_utc(row.date_updated) or row.date_updated,
+    )
+
+
+def _in_scope(account_id: int, scope: str) -> list[ColumnElement[bool]]:
+    return [_p.account_id == account_id, _p.path.startswith(scope, autoescape=True)]
+
+
+def _glob(pattern: str) -> str:
+    """SQL LIKE pattern → SQLite GLOB (case-sensitive, as LIKE is on PostgreSQL)."""
+    out = []
+    for ch in pattern:
+        out.append({"%": "*", "_": "?", "*": "[*]", "?": "[?]", "[": "[[]"}.get(ch, ch))
+    return "".join(out)
+
+
+class CorePartnersRepo(Repo):
+    def _select(self) -> Any:
+        return select(partners, _PARENT_SID)
+
+    async def _one(self, stmt: Any, *, lock: bool = False) -> CorePartner | None:
+        if lock and self.dialect == "postgresql":
+            stmt = stmt.with_for_update(of=partners)
+        row = (await self.conn.execute(stmt)).first()
+        return _partner(row) if row else None
+
+    async def insert(
+        self, account_id: int, parent: CorePartner | None, values: dict[str, Any]
+    ) -> int:
+        """Insert one partner under `parent` (None: the account's root) and set its path."""
+        partner_id = await self.insert_returning_id(
+            partners,
+            {
+                "account_id": account_id,
+                "parent_id": parent.id if parent else None,
+                "path": "",
+                **values,
+            },
+        )
+        path = f"{parent.path if parent else '/'}{partner_id}/"
+        await self.conn.execute(update(partners).where(_p.id == partner_id).values(path=path))
+        return partner_id
+
+    async def insert_many(
+        self, account_id: int, parent: CorePartner, rows: Sequence[dict[str, Any]]
+    ) -> None:
+        """Bulk insert children of `parent` (demo, tests): two statements whatever the count."""
+        if not rows:
+            return
+        await self.conn.execute(
+            partners.insert(),
+            [{"account_id": account_id, "parent_id": parent.id, "path": "", **r} for r in rows],
+        )
+        await self.conn.execute(
+            update(partners)
+            .where(_p.account_id == account_id, _p.parent_id == parent.id, _p.path == "")
+            .values(path=literal(parent.path) + cast(_p.id, String) + literal("/"))
+        )
+
+    async def get(
+        self, account_id: int, scope: str, partner_sid: str, *, lock: bool = False
+    ) -> CorePartner | None:
+        """The partner with this sid if it is the scope's partner or one of its descendants."""
+        stmt = self._select().where(*_in_scope(account_id, scope), _p.partner_sid == partner_sid)
+        return await self._one(stmt, lock=lock)
+
+    async def get_by_id(self, account_id: int, partner_id: int) -> CorePartner | None:
+        stmt = self._select().where(_p.account_id == account_id, _p.id == partner_id)
+        return await self._one(stmt)
+
+    async def get_root(self, account_id: int) -> CorePartner | None:
+        stmt = (
+            self._select()
+            .where(_p.account_id == account_id, _p.parent_id.is_(None))
+            .order_by(_p.id)
+            .limit(1)
+        )
+        return await self._one(stmt)
+
+    async def get_by_login(self, login: str) -> tuple[CorePartner, str] | None:
+        """Authentication: the partner owning this login (any account) and its password hash."""
+        row = (await self.conn.execute(self._select().where(_p.login == login))).first()
+        return (_partner(row), row.password_hash) if row else None
+
+    async def login_taken(self, login: str) -> bool:
+        stmt = select(exists().where(func.lower(_p.login) == login.lower()))
+        return bool((await self.conn.execute(stmt)).scalar())
+
+    async def display_id_taken(self, display_id: str) -> bool:
+        stmt = select(exists().where(_p.display_id == display_id))
+        return bool((await self.conn.execute(stmt)).scalar())
+
+    async def set_password(self, account_id: int, partner_id: int, password_hash: str) -> None:
+        await self.conn.execute(
+            update(partners)
+            .where(_p.account_id == account_id, _p.id == partner_id)
+            .values(password_hash=password_hash)
+        )
+
+    async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
+        await self.conn.execute(
+            update(partners)
+            .where(_p.account_id == account_id, _p.id == partner_id)
+            .values(**values)
+        )
+
+    async def has_children(self, account_id: int, partner_id: int) -> bool:
+        stmt = select(exists().where(_p.account_id == account_id, _p.parent_id == partner_id))
+        return bool((await self.conn.execute(stmt)).scalar())
+
+    async def delete(self, account_id: int, partner_id: int) -> None:
+        await self.conn.execute(
+            delete(partners).where(_p.account_id == account_id, _p.id == partner_id)
+        )
+
+    async def list(
+        self,
+        account_id: int,
+        scope: str,
+        query: CoreListQuery,
+        cursor: CorePartner | None = None,
+    ) -> tuple[int, list[CorePartner], bool]:
+        """(total matching, this page, whether more follow in the paging direction)."""
+        where = [*_in_scope(account_id, scope), *(self._filter(f) for f in query.filters)]
+        total = int(
+            (
+                await self.conn.execute(select(func.count()).select_from(partners).where(*where))
+            ).scalar_one()
+        )
+        if query.limit == 0:
+            return total, [], total > query.offset
+        backwards = query.before is not None
+        descending = query.descending != backwards
+        column = _p[query.order]
+        stmt = self._select().where(*where)
+        if cursor is not None:
+            stmt = stmt.where(
+                _after(column, getattr(cursor, query.order), cursor.id, descending=descending)
+            )
+        order = (
+            [column.desc().nulls_first(), _p.id.desc()]
+            if descending
+            else [column.asc().nulls_last(), _p.id.asc()]
+        )
+        stmt = stmt.order_by(*order).limit(query.limit + 1)
+        if cursor is None and query.offset:
+            stmt = stmt.offset(query.offset)
+        rows = [_partner(r) for r in (await self.conn.execute(stmt)).all()]
+        has_more = len(rows) > query.limit
+        rows = rows[: query.limit]
+        if backwards:
+            rows.reverse()
+        return total, rows, has_more
+
+    def _filter(self, f: Filter) -> ColumnElement[bool]:
+        if f.kind == "json":
+            return self._json_filter(f)
+        column: ColumnElement[Any] = _p[f.path[0]]
+        values: builtins.list[Any] = builtins.list(f.values)
+        if f.kind == "money":
+            column = cast(column, Numeric(36, 9))
+        elif f.kind == "datetime":
+            values = [None if v is None else datetime.fromisoformat(str(v)) for v in values]
+        return self._compare(column, f.op, values)
+
+    def _compare(
+        self, column: ColumnElement[Any], op: str, values: builtins.list[Any]
+    ) -> ColumnElement[bool]:
+        first = values[0]
+        if op == "eq":
+            return column.is_(None) if first is None else column == first
+        if op == "ne":
+            return column.is_not(None) if first is None else or_(column.is_(None), column != first)
+        clause: ColumnElement[bool]
+        if op == "lt":
+            clause = column < first
+        elif op == "le":
+            clause = column <= first
+        elif op == "gt":
+            clause = column > first
+        elif op == "ge":
+            clause = column >= first
+        else:
+            clause = self._match(column, op, values)
+        return clause
+
+    def _match(
+        self, column: ColumnElement[Any], op: str, values: builtins.list[Any]
+    ) -> ColumnElement[bool]:
+        first = values[0]
+        if op == "like":
+            if self.dialect == "sqlite":
+                return cast(column, String).op("GLOB")(_glob(str(first)))
+            return cast(column, String).like(str(first))
+        if op == "ilike":
+            return cast(column, String).ilike(str(first))
+        if op == "in":
+            present = [v for v in values if v is not None]
+            clause = column.in_(present)
+            return or_(clause, column.is_(None)) if None in values else clause
+        raise ValueError(f"unknown operator {op!r}")
+
+    def _json_filter(self, f: Filter) -> ColumnElement[bool]:
+        column = _p[f.path[0]]
+        keys = f.path[1:]
+        text = (column[keys] if len(keys) > 1 else column[keys[0]]).as_string()
+        values = builtins.list(f.values)
+        present = [v for v in values if v is not None]
+        as_text = [None if v is None else _text(v) for v in values]
+        if f.op in ("like", "ilike") or all(isinstance(v, str) for v in present):
+            return self._compare(text, f.op, values)
+        if all(isinstance(v, bool) for v in present):
+            return self._compare(self._json_bool(column, keys), f.op, as_text)
+        if all(isinstance(v, Decimal) for v in present):
+            kind = self._json_type(column, keys)
+            number = case(
+                (kind.in_(("number", "integer", "real")), cast(text, Numeric(36, 9))),
+                else_=None,
+            )
+            return self._compare(number, f.op, values)
+        return self._compare(text, f.op, as_text)
+
+    def _json_type(self, column: Any, keys: tuple[str, ...]) -> ColumnElement[str]:
+        if self.dialect == "postgresql":
+            node = column[keys] if len(keys) > 1 else column[keys[0]]
+            result: ColumnElement[str] = func.jsonb_typeof(node)
+            return result
+        path = "$." + ".".join(f'"{k}"' for k in keys)
+        result = func.json_type(column, path)
+        return result
+
+    def _json_bool(self, column: Any, keys: tuple[str, ...]) -> ColumnElement[Any]:
+        node = column[keys] if len(keys) > 1 else column[keys[0]]
+        text: ColumnElement[Any] = node.as_string()
+        if self.dialect == "postgresql":
+            return text
+        # SQLite's json_extract answers 1/0 for JSON booleans; json_type tells them apart.
+        kind = self._json_type(column, keys)
+        return case((kind == "true", "true"), (kind == "false", "false"), else_=None)
+
+
+def _text(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _after(
+    column: ColumnElement[Any], value: Any, row_id: int, *, descending: bool
+) -> ColumnElement[bool]:
+    """Rows strictly after (value, row_id) in the order (column, id); NULLs sort last ascending
+    and first descending, on both backends."""
+    if not descending:
+        if value is None:
+            return and_(column.is_(None), _p.id > row_id)
+        return or_(column > value, and_(column == value, _p.id > row_id), column.is_(None))
+    if value is None:
+        return or_(column.is_not(None), and_(column.is_(None), _p.id < row_id))
+    return or_(column < value, and_(column == value, _p.id < row_id))

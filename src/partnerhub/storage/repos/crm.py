@@ -1,0 +1,478 @@
+"""CRM objects, property definitions, groups and unique values; search compiled to SQL."""
+
+from __future__ import annotations
+
+import hashlib
+import operator
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    String,
+    and_,
+    cast,
+    false,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from partnerhub.domain.crm_properties import OBJECT_TYPE, Group, PropertyDef, Record, iso_ms
+from partnerhub.domain.crm_search import Filter, SearchRequest, Sort
+from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.tables import crm_objects as objects
+from partnerhub.storage.tables import crm_properties as properties
+from partnerhub.storage.tables import crm_property_groups as groups
+from partnerhub.storage.tables import crm_unique_values as uniques
+
+_o = objects.c
+_RANGE = {"LT": operator.lt, "LTE": operator.le, "GT": operator.gt, "GTE": operator.ge}
+# Characters that separate tokens for CONTAINS_TOKEN (besides white space).
+_SEPARATORS = ",.;:-_@/()[]!?+&'\"\t\n"
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return as_utc(value)
+
+
+def _record(row: Any) -> Record:
+    return Record(
+        id=row.id,
+        version=row.version,
+        properties=dict(row.properties or {}),
+        archived=bool(row.archived),
+        archived_at=_utc(row.archived_at),
+        created_at=_utc(row.created_at) or row.created_at,
+        updated_at=_utc(row.updated_at) or row.updated_at,
+    )
+
+
+def _property(row: Any) -> PropertyDef:
+    return PropertyDef(
+        name=row.name,
+        label=row.label,
+        type=row.type,
+        field_type=row.field_type,
+        group_name=row.group_name,
+        description=row.description,
+        options=tuple(row.options or ()),
+        has_unique_value=bool(row.has_unique_value),
+        hidden=bool(row.hidden),
+        display_order=row.display_order,
+        form_field=bool(row.form_field),
+        archived=bool(row.archived),
+        archived_at=_utc(row.archived_at),
+        created_at=_utc(row.created_at),
+        updated_at=_utc(row.updated_at),
+    )
+
+
+def _group(row: Any) -> Group:
+    return Group(row.name, row.label, row.display_order, bool(row.archived))
+
+
+def property_row(prop: PropertyDef) -> dict[str, Any]:
+    return {
+        "name": prop.name,
+        "label": prop.label,
+        "type": prop.type,
+        "field_type": prop.field_type,
+        "group_name": prop.group_name,
+        "description": prop.description,
+        "options": list(prop.options),
+        "has_unique_value": int(prop.has_unique_value),
+        "hidden": int(prop.hidden),
+        "display_order": prop.display_order,
+        "form_field": int(prop.form_field),
+        "archived": int(prop.archived),
+        "archived_at": prop.archived_at,
+        "created_at": prop.created_at,
+        "updated_at": prop.updated_at,
+    }
+
+
+def value_hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class CrmRepo(Repo):
+    object_type = OBJECT_TYPE
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: a failing batch input rolls back alone."""
+        async with self.conn.begin_nested():
+            yield
+
+    # Groups
+
+    def _groups_where(self, account_id: int) -> tuple[ColumnElement[bool], ...]:
+        return (groups.c.account_id == account_id, groups.c.object_type == self.object_type)
+
+    async def list_groups(self, account_id: int) -> list[Group]:
+        rows = await self.conn.execute(
+            select(groups)
+            .where(*self._groups_where(account_id))
+            .order_by(groups.c.display_order, groups.c.name)
+        )
+        return [_group(r) for r in rows]
+
+    async def get_group(self, account_id: int, name: str) -> Group | None:
+        row = (
+            await self.conn.execute(
+                select(groups).where(*self._groups_where(account_id), groups.c.name == name)
+            )
+        ).first()
+        return _group(row) if row else None
+
+    async def ensure_group(self, account_id: int, group: Group, now: datetime) -> None:
+        """Insert the group unless it exists (used for the default group)."""
+        insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(groups)
+        await self.conn.execute(
+            insert.values(
+                account_id=account_id,
+                object_type=self.object_type,
+                name=group.name,
+                label=group.label,
+                display_order=group.display_order,
+                archived=0,
+                created_at=now,
+                updated_at=now,
+            ).on_conflict_do_nothing()
+        )
+
+    async def insert_group(self, account_id: int, group: Group, now: datetime) -> None:
+        await self.conn.execute(
+            groups.insert().values(
+                account_id=account_id,
+                object_type=self.object_type,
+                name=group.name,
+                label=group.label,
+                display_order=group.display_order,
+                archived=int(group.archived),
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    async def update_group(self, account_id: int, group: Group, now: datetime) -> None:
+        await self.conn.execute(
+            update(groups)
+            .where(*self._groups_where(account_id), groups.c.name == group.name)
+            .values(
+                label=group.label,
+                display_order=group.display_order,
+                archived=int(group.archived),
+                updated_at=now,
+            )
+        )
+
+    # Property definitions
+
+    def _props_where(self, account_id: int) -> tuple[ColumnElement[bool], ...]:
+        return (
+            properties.c.account_id == account_id,
+            properties.c.object_type == self.object_type,
+        )
+
+    async def list_properties(self, account_id: int) -> dict[str, PropertyDef]:
+        rows = await self.conn.execute(
+            select(properties)
+            .where(*self._props_where(account_id))
+            .order_by(properties.c.display_order, properties.c.name)
+        )
+        return {r.name: _property(r) for r in rows}
+
+    async def get_property(
+        self, account_id: int, name: str, *, lock: bool = False
+    ) -> PropertyDef | None:
+        stmt = select(properties).where(*self._props_where(account_id), properties.c.name == name)
+        row = (await self.conn.execute(self.for_update(stmt) if lock else stmt)).first()
+        return _property(row) if row else None
+
+    async def insert_property(self, account_id: int, prop: PropertyDef) -> None:
+        await self.conn.execute(
+            properties.insert().values(
+                account_id=account_id, object_type=self.object_type, **property_row(prop)
+            )
+        )
+
+    async def update_property(self, account_id: int, prop: PropertyDef) -> None:
+        values = property_row(prop)
+        values.pop("name")
+        values.pop("created_at")
+        await self.conn.execute(
+            update(properties)
+            .where(*self._props_where(account_id), properties.c.name == prop.name)
+            .values(**values)
+        )
+
+    async def count_values(self, account_id: int, name: str) -> int:
+        """How many objects (archived ones too) hold a value for property `name`."""
+        stmt = (
+            select(func.count())
+            .select_from(objects)
+            .where(*self._objects_where(account_id), _o.properties[name].as_string().is_not(None))
+        )
+        return int((await self.conn.execute(stmt)).scalar_one())
+
+    async def group_in_use(self, account_id: int, group_name: str) -> bool:
+        stmt = select(properties.c.name).where(
+            *self._props_where(account_id),
+            properties.c.group_name == group_name,
+            properties.c.archived == 0,
+        )
+        return (await self.conn.execute(stmt.limit(1))).first() is not None
+
+    # Objects
+
+    def _objects_where(self, account_id: int) -> tuple[ColumnElement[bool], ...]:
+        return (_o.account_id == account_id, _o.object_type == self.object_type)
+
+    async def insert_object(self, account_id: int, values: dict[str, str], now: datetime) -> Record:
+        object_id = await self.insert_returning_id(
+            objects,
+            {
+                "account_id": account_id,
+                "object_type": self.object_type,
+                "version": 1,
+                "properties": values,
+                "archived": 0,
+                "archived_at": None,
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        return Record(object_id, 1, dict(values), False, None, now, now)
+
+    async def get_object(
+        self, account_id: int, object_id: int, *, lock: bool = False
+    ) -> Record | None:
+        stmt = select(objects).where(*self._objects_where(account_id), _o.id == object_id)
+        row = (await self.conn.execute(self.for_update(stmt) if lock else stmt)).first()
+        return _record(row) if row else None
+
+    async def get_objects(self, account_id: int, object_ids: Iterable[int]) -> dict[int, Record]:
+        ids = list(dict.fromkeys(object_ids))
+        if not ids:
+            return {}
+        rows = await self.conn.execute(
+            select(objects).where(*self._objects_where(account_id), _o.id.in_(ids))
+        )
+        return {r.id: _record(r) for r in rows}
+
+    async def update_object(self, account_id: int, record: Record) -> None:
+        await self.conn.execute(
+            update(objects)
+            .where(*self._objects_where(account_id), _o.id == record.id)
+            .values(
+                version=record.version,
+                properties=record.properties,
+                archived=int(record.archived),
+                archived_at=record.archived_at,
+                updated_at=record.updated_at,
+            )
+        )
+
+    async def list_objects(
+        self, account_id: int, *, archived: bool, after: int | None, limit: int
+    ) -> list[Record]:
+        """Up to `limit` objects in id order from id `after` (inclusive)."""
+        where = [*self._objects_where(account_id), _o.archived == int(archived)]
+        if after is not None:
+            where.append(_o.id >= after)
+        rows = await self.conn.execute(select(objects).where(*where).order_by(_o.id).limit(limit))
+        return [_record(r) for r in rows]
+
+    # Unique values
+
+    async def unique_owner(self, account_id: int, name: str, value: str) -> int | None:
+        stmt = select(uniques.c.object_id).where(
+            uniques.c.account_id == account_id,
+            uniques.c.object_type == self.object_type,
+            uniques.c.property == name,
+            uniques.c.value_hash == value_hash(value),
+        )
+        found = (await self.conn.execute(stmt)).scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    async def release_unique(self, account_id: int, object_id: int, name: str) -> None:
+        await self.conn.execute(
+            uniques.delete().where(
+                uniques.c.account_id == account_id,
+                uniques.c.object_id == object_id,
+                uniques.c.property == name,
+            )
+        )
+
+    async def claim_unique(
+        self, account_id: int, object_id: int, name: str, value: str
+    ) -> int | None:
+        """Reserve `value` of property `name` for the object; the other owner's id if taken.
+
+        The primary key makes this race-free across workers: a concurrent claim waits for the
+        first transaction and then finds the value taken.
+        """
+        insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(uniques)
+        stmt = (
+            insert.values(
+                account_id=account_id,
+                object_type=self.object_type,
+                property=name,
+                value_hash=value_hash(value),
+                value=value,
+                object_id=object_id,
+            )
+            .on_conflict_do_nothing()
+            .returning(uniques.c.object_id)
+        )
+        if (await self.conn.execute(stmt)).first() is not None:
+            return None
+        owner = await self.unique_owner(account_id, name, value)
+        return None if owner == object_id else (owner or -1)
+
+    # Search
+
+    async def search(self, account_id: int, request: SearchRequest) -> tuple[int, list[Record]]:
+        where: list[ColumnElement[bool]] = [*self._objects_where(account_id), _o.archived == 0]
+        if request.groups:
+            where.append(or_(*(and_(*(_filter(f) for f in group)) for group in request.groups)))
+        if request.query:
+            where.append(_query(request.query, request.text_properties))
+        total = (
+            await self.conn.execute(select(func.count()).select_from(objects).where(*where))
+        ).scalar_one()
+        rows = await self.conn.execute(
+            select(objects)
+            .where(*where)
+            .order_by(*_order(request.sort))
+            .limit(request.limit)
+            .offset(request.offset)
+        )
+        return int(total), [_record(r) for r in rows]
+
+
+def _text(name: str) -> ColumnElement[Any]:
+    text: ColumnElement[Any] = _o.properties[name].as_string()
+    return text
+
+
+def _moment(ms: Any) -> datetime:
+    return datetime.fromtimestamp(float(ms) / 1000, UTC)
+
+
+def _expr(name: str, kind: str) -> ColumnElement[Any]:
+    if kind == "id":
+        return _o.id
+    if kind == "created":
+        return _o.created_at
+    if kind == "updated":
+        return _o.updated_at
+    if kind in ("number", "date"):
+        return cast(_text(name), Float)
+    if kind == "text":
+        return func.lower(_text(name))
+    return _text(name)
+
+
+def _param(kind: str, value: Any) -> Any:
+    if kind in ("created", "updated"):
+        return _moment(value)
+    if kind == "datetime":
+        return iso_ms(int(value))
+    return value
+
+
+def _member(name: str, option: str) -> ColumnElement[bool]:
+    """A `;`-separated multi-checkbox value holds `option`."""
+    wrapped = literal(";") + _text(name) + literal(";")
+    return wrapped.like(f"%;{_escape_like(option)};%", escape="\\")
+
+
+def _normalised(expr: ColumnElement[Any]) -> ColumnElement[Any]:
+    text = func.lower(expr)
+    for ch in _SEPARATORS:
+        text = func.replace(text, ch, " ")
+    return literal(" ") + text + literal(" ")
+
+
+def _token_pattern(token: str) -> str:
+    cleaned = token.lower()
+    for ch in _SEPARATORS:
+        cleaned = cleaned.replace(ch, " ")
+    words = " ".join(cleaned.split())
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("*", "%")
+    return f"% {escaped} %"
+
+
+def _present(f: Filter) -> ColumnElement[bool]:
+    if f.kind in ("id", "created", "updated"):
+        return true()
+    return _text(f.name).is_not(None)
+
+
+def _positive(f: Filter) -> ColumnElement[bool]:
+    kind, op = f.kind, f.operator
+    if op in ("CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"):
+        source = cast(_o.id, String) if kind == "id" else _text(f.name)
+        if kind in ("created", "updated"):
+            return false()
+        return _normalised(source).like(_token_pattern(str(f.value)), escape="\\")
+    if kind == "multi":
+        options = f.values if op in ("IN", "NOT_IN") else (f.value,)
+        return or_(*(_member(f.name, str(o)) for o in options))
+    expr = _expr(f.name, kind)
+    clause: ColumnElement[bool]
+    if op in ("EQ", "NEQ"):
+        clause = expr == _param(kind, f.value)
+    elif op in ("IN", "NOT_IN"):
+        clause = expr.in_([_param(kind, v) for v in f.values])
+    elif op == "BETWEEN":
+        clause = and_(expr >= _param(kind, f.value), expr <= _param(kind, f.high_value))
+    elif op in _RANGE:
+        clause = _RANGE[op](expr, _param(kind, f.value))
+    else:
+        raise ValueError(f"unknown operator {op!r}")  # pragma: no cover - parse() checks
+    return clause
+
+
+def _filter(f: Filter) -> ColumnElement[bool]:
+    if f.operator == "HAS_PROPERTY":
+        return _present(f)
+    if f.operator == "NOT_HAS_PROPERTY":
+        return not_(_present(f))
+    if f.operator in ("NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"):
+        # A missing value differs from every value (SQL's NULL <> x is not true).
+        return or_(not_(_present(f)), not_(_positive(f)))
+    return and_(_present(f), _positive(f))
+
+
+def _query(term: str, text_properties: tuple[str, ...]) -> ColumnElement[bool]:
+    pattern = f"%{_escape_like(term.lower())}%"
+    matches: list[ColumnElement[bool]] = [
+        func.lower(_text(name)).like(pattern, escape="\\") for name in text_properties
+    ]
+    if term.isdigit() and len(term) <= 18:
+        matches.append(_o.id == int(term))
+    return or_(*matches) if matches else false()
+
+
+def _order(sort: Sort | None) -> list[ColumnElement[Any]]:
+    if sort is None:
+        return [_o.id.asc()]
+    expr = _expr(sort.name, sort.kind)
+    key = expr.desc().nulls_last() if sort.descending else expr.asc().nulls_last()
+    return [key, _o.id.asc()]

@@ -1,0 +1,1 @@
+"""The Core surface (`/core/v2`): CarrierX Core API v2 compatible partners and OAuth tokens."""

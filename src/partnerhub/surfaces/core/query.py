@@ -1,0 +1,46 @@
+"""What the Core partner list can filter, sort and select."""
+
+from __future__ import annotations
+
+from partnerhub.domain import core_partners as rules
+from partnerhub.domain.core_query import Kind, ListSpec
+
+_STRINGS = (
+    "partner_sid",
+    "parent_sid",
+    "display_id",
+    "login",
+    "name",
+    "company_name",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "country_code",
+    "phonenumber",
+    "owner_email",
+    "billing_email",
+    "tech_email",
+    "payment_type",
+    "status",
+)
+_FIELDS: dict[str, Kind] = {name: "string" for name in _STRINGS if name != "parent_sid"}
+_FIELDS |= {name: "money" for name in rules.MONEY_FIELDS}
+_FIELDS["date_created"] = "datetime"
+
+PARTNERS = ListSpec(
+    fields=_FIELDS,
+    sortable=tuple([*sorted(n for n in _STRINGS if n not in ("parent_sid",)), "date_created"]),
+    nested=rules.NESTED_OBJECTS,
+    output=rules.WIRE_FIELDS,
+    default_order="date_created",
+)
+
+HISTORY = ListSpec(
+    fields={},
+    sortable=("date_created",),
+    nested=(),
+    output=("action", "changed_at", "changes", "surface", "token_id", "version"),
+    default_order="date_created",
+)

@@ -1,0 +1,71 @@
+"""POST /core/v2/oauth/token: password grant with a partner's login and password."""
+
+from __future__ import annotations
+
+from harness import World
+from partnerhub.services import accounts
+from surfaces.core.kit import CORE_TIME, PARTNERS, TOKEN, assert_error, bearer, create, login
+
+TOKEN_KEYS = [
+    "access_token", "client_id", "date_created", "date_expiration_access_token",
+    "date_expiration_refresh_token", "date_last_accessed", "ip_last_accessed", "name",
+    "partner_sid", "refresh_token", "scopes", "token_sid", "token_type",
+]  # fmt: skip
+
+
+class TestOAuthToken:
+    async def test_login_returns_a_token_that_works(self, world: World) -> None:
+        child = await create(world, world.alice, login="oauth-user")
+        response = await world.client.post(
+            TOKEN,
+            data={
+                "grant_type": "password",
+                "username": "oauth-user",
+                "password": "sample_password",
+            },
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert list(body) == TOKEN_KEYS
+        assert body["token_type"] == "bearer" and body["access_token"].startswith("ph_")
+        assert body["partner_sid"] == child["partner_sid"]
+        assert CORE_TIME.fullmatch(body["date_expiration_access_token"])
+        assert "sample_password" not in response.text
+        listed = await world.client.get(PARTNERS, headers=bearer(body["access_token"]))
+        assert listed.status_code == 200
+        assert [p["partner_sid"] for p in listed.json()["items"]] == [child["partner_sid"]]
+        assert "sample_password" not in listed.text and "password" not in listed.text
+
+    async def test_account_root_partner_can_log_in(self, world: World) -> None:
+        async with world.runtime.db.transaction(write=True) as uow:
+            created = await accounts.open_account(uow, name="carol corp")
+        token = await login(world, created.core_login, created.core_password)
+        listed = await world.client.get(PARTNERS, headers=bearer(token))
+        assert listed.json()["total"] == 1
+        assert listed.json()["items"][0]["login"] == created.core_login
+
+    async def test_wrong_password_and_unknown_login_are_401(self, world: World) -> None:
+        await create(world, world.alice, login="oauth-user2")
+        for username, password in (("oauth-user2", "wrong-password"), ("nobody", "x" * 10)):
+            response = await world.client.post(
+                TOKEN, data={"grant_type": "password", "username": username, "password": password}
+            )
+            assert_error(response, 401, message="Bad credentials")
+            assert password not in response.text
+
+    async def test_scope_subset_and_bad_requests(self, world: World) -> None:
+        await create(world, world.alice, login="oauth-user3")
+        base = {"grant_type": "password", "username": "oauth-user3", "password": "sample_password"}
+        narrowed = await world.client.post(TOKEN, data={**base, "scope": "partners.read"})
+        assert narrowed.json()["scopes"] == ["partners.read"]
+        denied = await world.client.post(
+            PARTNERS, json={}, headers=bearer(narrowed.json()["access_token"])
+        )
+        assert_error(denied, 403)
+        assert_error(
+            await world.client.post(TOKEN, data={**base, "grant_type": "client_credentials"}),
+            422,
+            "grant_type",
+        )
+        assert_error(await world.client.post(TOKEN, json=base), 415)
+        assert_error(await world.client.post(TOKEN, data={**base, "scope": "crm.x"}), 422, "scope")
