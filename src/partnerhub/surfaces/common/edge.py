@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.errors import MissingScope, RateLimited
 from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable, WindowState
@@ -55,40 +56,47 @@ class Body:
     data: Any
 
 
+PolicyChooser = Callable[[Actor, Settings], Sequence[Policy]]
+
+
+async def spend(request: Request, policy: Policy, key: str) -> Decision:
+    """Spend one unit of the budget `key` under `policy`; RateLimited when it is exhausted."""
+    try:
+        decision = await runtime(request).limiter.hit(policy, key)
+    except RateLimiterUnavailable:
+        raise ServiceUnavailable("The rate-limit store is unreachable.") from None
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after, policy.name)
+    return decision
+
+
 @dataclass(frozen=True)
 class Edge:
+    """A surface's edge: its name, its rate-limit policies and how it renders their headers."""
+
     surface: str
-    policy: Callable[[Actor], Policy]
+    policies: PolicyChooser
     limit_headers: Callable[[Decision], dict[str, str]]
 
     async def enter(
-        self,
-        request: Request,
-        *scopes: str,
-        policies: Callable[[Actor], Sequence[Policy]] | None = None,
+        self, request: Request, *scopes: str, extra: PolicyChooser | None = None
     ) -> Actor:
-        """Authenticate, spend one unit of the account's budget, then check the scope.
+        """Authenticate, spend one unit of each of the account's budgets, then check the scope.
 
-        `policies`, when given, replaces `self.policy` for this route: each policy is a budget
-        of its own (e.g. a rolling window, a daily one and a per-route one), spent in order;
-        the headers are rendered from all their windows.
+        Each policy is a budget of its own (a burst window, a daily one, a per-route one such as
+        CRM search in `extra`); the response headers are rendered from all of their windows.
         """
         rt = runtime(request)
         actor = (await rt.tokens.verify(bearer(request))).via(self.surface)
         request.scope.setdefault("state", {})["account_id"] = actor.account_id
-        chosen = [self.policy(actor)] if policies is None else list(policies(actor))
+        chosen = [*self.policies(actor, rt.settings)]
+        if extra is not None:
+            chosen.extend(extra(actor, rt.settings))
         states: list[WindowState] = []
-        for index, policy in enumerate(chosen):
-            key = f"{self.surface}:{actor.account_id}"
-            if index:
-                key = f"{self.surface}:{policy.name}:{actor.account_id}"
-            try:
-                decision = await rt.limiter.hit(policy, key)
-            except RateLimiterUnavailable:
-                raise ServiceUnavailable("The rate-limit store is unreachable.") from None
-            if not decision.allowed:
-                request.scope["state"]["rate_limited"] = True
-                raise RateLimited(decision.retry_after, policy.name)
+        for policy in chosen:
+            decision = await spend(
+                request, policy, f"{self.surface}:{policy.name}:{actor.account_id}"
+            )
             states.extend(decision.states)
         add_response_headers(request, self.limit_headers(Decision(True, tuple(states), 0)))
         if scopes and not actor.has_any(*scopes):

@@ -4,26 +4,18 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
-
-from starlette.requests import Request
-
+from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.ratelimit import Decision, Policy, Window
-from partnerhub.surfaces.common.edge import Edge, runtime
-
-DEFAULT_PER_MINUTE = 600
-# The configured default of the app serving this request (set by CoreEdge.enter).
-_per_minute: ContextVar[int] = ContextVar("core_rate_per_minute", default=DEFAULT_PER_MINUTE)
 
 
-def policy(actor: Actor) -> Policy:
+def policies(actor: Actor, settings: Settings) -> tuple[Policy]:
     custom = actor.rate_limits.get("core")
     if custom:
         windows = tuple(Window(int(a), int(s), f"{s}s") for a, s in custom)
-        return Policy("core-custom", windows)
-    per_minute = _per_minute.get()
-    return Policy(f"core-{per_minute}-per-min", (Window(per_minute, 60, "60s"),))
+        return (Policy("core-custom", windows),)
+    per_minute = settings.core_rate_per_minute
+    return (Policy(f"core-{per_minute}-per-min", (Window(per_minute, 60, "60s"),)),)
 
 
 def headers(decision: Decision) -> dict[str, str]:
@@ -33,12 +25,3 @@ def headers(decision: Decision) -> dict[str, str]:
         "X-RateLimit-Remaining": str(state.remaining),
         "X-RateLimit-Reset": str(state.reset_seconds),
     }
-
-
-edge = Edge("core", policy, headers)
-
-
-async def enter(request: Request, *scopes: str) -> Actor:
-    """`edge.enter`, with this app's configured default rate in effect for the policy."""
-    _per_minute.set(runtime(request).settings.core_rate_per_minute)
-    return await edge.enter(request, *scopes)

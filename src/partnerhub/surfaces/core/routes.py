@@ -12,14 +12,13 @@ from starlette.responses import Response
 from partnerhub.domain.core_partners import check_nested_objects
 from partnerhub.domain.core_query import CoreListQuery, ListSpec, parse_list_query
 from partnerhub.domain.versioning import etag
-from partnerhub.errors import RateLimited, UnsupportedMediaType, ValidationFailed
-from partnerhub.ratelimit import Policy, RateLimiterUnavailable, Window
+from partnerhub.errors import UnsupportedMediaType, ValidationFailed
+from partnerhub.ratelimit import Policy, Window
 from partnerhub.services import core_oauth, core_partners
 from partnerhub.surfaces.common import ids, openapi, responses
 from partnerhub.surfaces.common.body import raw_body
-from partnerhub.surfaces.common.edge import ServiceUnavailable, runtime
-from partnerhub.surfaces.core import mapping, query
-from partnerhub.surfaces.core.ratelimits import edge, enter
+from partnerhub.surfaces.common.edge import Edge, runtime, spend
+from partnerhub.surfaces.core import mapping, query, ratelimits
 from partnerhub.surfaces.core.schemas import (
     CoreError,
     CoreHistory,
@@ -33,6 +32,7 @@ from partnerhub.surfaces.core.schemas import (
 
 PREFIX = "/core/v2"
 router = APIRouter(prefix=PREFIX, tags=["Core"])
+edge = Edge("core", ratelimits.policies, ratelimits.headers)
 
 READ = ("partners.manage", "partners.read")
 CREATE = ("partners.manage", "partners.create")
@@ -94,12 +94,7 @@ async def oauth_token(request: Request) -> Response:
         raise ValidationFailed.one(
             "username" if not login else "password", "username and password are required."
         )
-    try:
-        decision = await rt.limiter.hit(LOGIN_ATTEMPTS, f"core-oauth:{login.lower()[:128]}")
-    except RateLimiterUnavailable:
-        raise ServiceUnavailable("The rate-limit store is unreachable.") from None
-    if not decision.allowed:
-        raise RateLimited(decision.retry_after, LOGIN_ATTEMPTS.name)
+    await spend(request, LOGIN_ATTEMPTS, f"core-oauth:{login.lower()[:128]}")
     lifetime = core_oauth.lifetime(form.get("access_token_expires_in"))
     async with edge.read(request) as uow:
         partner = await core_oauth.authenticate(uow, login=login, password=password)
@@ -122,7 +117,7 @@ async def oauth_token(request: Request) -> Response:
     responses=READ_ERRORS,
 )
 async def list_partners(request: Request) -> Response:
-    actor = await enter(request, *READ)
+    actor = await edge.enter(request, *READ)
     q = _query(request, query.PARTNERS)
     async with edge.read(request) as uow:
         total, found, has_more = await core_partners.list(uow, actor, query=q)
@@ -151,7 +146,7 @@ async def list_partners(request: Request) -> Response:
     openapi_extra=openapi.body(CorePartnerCreate),
 )
 async def create_partner(request: Request) -> Response:
-    actor = await enter(request, *CREATE)
+    actor = await edge.enter(request, *CREATE)
     body = await edge.json_body(request)
     draft = mapping.partner_draft(body.data)
 
@@ -174,7 +169,7 @@ async def create_partner(request: Request) -> Response:
     responses=READ_ERRORS,
 )
 async def get_partner(request: Request, partner_sid: str) -> Response:
-    actor = await enter(request, *READ)
+    actor = await edge.enter(request, *READ)
     sid = _sid(partner_sid)
     q = _query(request, query.PARTNERS)
     async with edge.read(request) as uow:
@@ -191,7 +186,7 @@ async def get_partner(request: Request, partner_sid: str) -> Response:
     openapi_extra=openapi.body(CorePartnerPatch),
 )
 async def patch_partner(request: Request, partner_sid: str) -> Response:
-    actor = await enter(request, *UPDATE)
+    actor = await edge.enter(request, *UPDATE)
     sid = _sid(partner_sid)
     replace_nested = check_nested_objects(request.query_params.get("nested_objects"))
     changes, echoed = mapping.partner_changes((await edge.json_body(request)).data)
@@ -217,7 +212,7 @@ async def patch_partner(request: Request, partner_sid: str) -> Response:
     openapi_extra=openapi.body(CorePartnerPatch),
 )
 async def put_partner(request: Request, partner_sid: str) -> Response:
-    actor = await enter(request, *UPDATE)
+    actor = await edge.enter(request, *UPDATE)
     sid = _sid(partner_sid)
     values, echoed = mapping.partner_changes((await edge.json_body(request)).data)
     async with edge.write(request) as uow:
@@ -240,7 +235,7 @@ async def put_partner(request: Request, partner_sid: str) -> Response:
     responses=openapi.errors(CoreError, 401, 403, 404, 409, 412, 429),
 )
 async def delete_partner(request: Request, partner_sid: str) -> Response:
-    actor = await enter(request, *DELETE)
+    actor = await edge.enter(request, *DELETE)
     sid = _sid(partner_sid)
     async with edge.write(request) as uow:
         await core_partners.delete(
@@ -257,7 +252,7 @@ async def delete_partner(request: Request, partner_sid: str) -> Response:
     responses=READ_ERRORS,
 )
 async def partner_history(request: Request, partner_sid: str) -> Response:
-    actor = await enter(request, *READ)
+    actor = await edge.enter(request, *READ)
     sid = _sid(partner_sid)
     q = _query(request, query.HISTORY)
     async with edge.read(request) as uow:

@@ -5,8 +5,6 @@ them per account: windows shorter than a day are rolling, a window of a day or m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.ratelimit import Decision, Policy, Window
@@ -25,29 +23,23 @@ def _daily(amount: int, seconds: int) -> Policy:
     return Policy(DAILY, (Window(amount, seconds, "daily"),))
 
 
-def default_policy(actor: Actor) -> Policy:
-    """HubSpot's rolling budget (routes pass `policies()` to honour settings and overrides)."""
-    return _rolling(190, 10)
+def policies(actor: Actor, settings: Settings) -> list[Policy]:
+    """The rolling 10-second budget and the daily one, or the account's own."""
+    rolling = _rolling(settings.crm_rate_per_10s, 10)
+    daily = _daily(settings.crm_rate_per_day, DAY)
+    for amount, seconds in actor.rate_limits.get("crm") or ():
+        if int(seconds) >= DAY:
+            daily = _daily(int(amount), int(seconds))
+        else:
+            rolling = _rolling(int(amount), int(seconds))
+    return [rolling, daily]
 
 
-def policies(settings: Settings, *, search: bool = False) -> Callable[[Actor], Sequence[Policy]]:
-    def choose(actor: Actor) -> Sequence[Policy]:
-        rolling = _rolling(settings.crm_rate_per_10s, 10)
-        daily = _daily(settings.crm_rate_per_day, DAY)
-        for amount, seconds in actor.rate_limits.get("crm") or ():
-            if int(seconds) >= DAY:
-                daily = _daily(int(amount), int(seconds))
-            else:
-                rolling = _rolling(int(amount), int(seconds))
-        chosen = [rolling, daily]
-        if search:
-            custom = actor.rate_limits.get("crm_search")
-            amount, seconds = custom[-1] if custom else (settings.crm_search_per_second, 1)
-            window = Window(int(amount), int(seconds), "search")
-            chosen.append(Policy(SEARCH, (window,), strategy="moving"))
-        return chosen
-
-    return choose
+def search_policies(actor: Actor, settings: Settings) -> list[Policy]:
+    """Search has a budget of its own on top (5 per second by default)."""
+    custom = actor.rate_limits.get("crm_search")
+    amount, seconds = custom[-1] if custom else (settings.crm_search_per_second, 1)
+    return [Policy(SEARCH, (Window(int(amount), int(seconds), "search"),), strategy="moving")]
 
 
 def headers(decision: Decision) -> dict[str, str]:

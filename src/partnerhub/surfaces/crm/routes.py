@@ -16,7 +16,7 @@ from partnerhub.domain.versioning import etag
 from partnerhub.services import crm_objects, crm_properties
 from partnerhub.services.runtime import UnitOfWork
 from partnerhub.surfaces.common import openapi, responses
-from partnerhub.surfaces.common.edge import Edge, runtime
+from partnerhub.surfaces.common.edge import Edge
 from partnerhub.surfaces.common.validation import validate
 from partnerhub.surfaces.crm import mapping, ratelimits
 from partnerhub.surfaces.crm.schemas import (
@@ -45,7 +45,7 @@ from partnerhub.surfaces.crm.schemas import (
 PREFIX = "/crm/v3"
 OBJECTS = "/objects/partner_clients"
 PROPERTIES = "/properties/partner_clients"
-edge = Edge("crm", ratelimits.default_policy, ratelimits.headers)
+edge = Edge("crm", ratelimits.policies, ratelimits.headers)
 router = APIRouter(prefix=PREFIX, tags=["CRM"])
 
 OBJECTS_READ = ("crm.objects.partner-clients.read", "crm.objects.partner-clients.write")
@@ -63,8 +63,8 @@ def _multi(
 
 
 async def _enter(request: Request, *scopes: str, search: bool = False) -> Actor:
-    settings = runtime(request).settings
-    return await edge.enter(request, *scopes, policies=ratelimits.policies(settings, search=search))
+    extra = ratelimits.search_policies if search else None
+    return await edge.enter(request, *scopes, extra=extra)
 
 
 def _if_match(request: Request) -> str | None:

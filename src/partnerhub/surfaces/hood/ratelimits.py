@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.ratelimit import Decision, Policy, Window
 
@@ -18,13 +19,13 @@ _TIER_POLICIES = {
 }
 
 
-def policy(actor: Actor) -> Policy:
+def policies(actor: Actor, settings: Settings) -> tuple[Policy]:
     """The account's tier, or its own windows when set (`accounts limits --hood 100/1,1000/60`)."""
     custom = actor.rate_limits.get("hood")
     if custom:
         windows = tuple(Window(int(a), int(s), f"{s}s") for a, s in custom)
-        return Policy("hood-custom", windows)
-    return _TIER_POLICIES.get(actor.hood_tier, _TIER_POLICIES["C"])
+        return (Policy("hood-custom", windows),)
+    return (_TIER_POLICIES.get(actor.hood_tier, _TIER_POLICIES["C"]),)
 
 
 def headers(decision: Decision) -> dict[str, str]:

@@ -29,7 +29,7 @@ from partnerhub.surfaces.hood.schemas import (
 )
 
 PREFIX = "/v1/hood"
-edge = Edge("hood", ratelimits.policy, ratelimits.headers)
+edge = Edge("hood", ratelimits.policies, ratelimits.headers)
 router = APIRouter(prefix=PREFIX, tags=["Hood"])
 
 PARTNERS_READ = ("hood.partners.read", "hood.partners.write")
