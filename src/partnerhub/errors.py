@@ -142,6 +142,13 @@ class RateLimited(DomainError):
         self.policy = policy
 
 
+class Unavailable(DomainError):
+    """A dependency (the database, the rate-limit store) cannot be reached; worth a retry."""
+
+    status = 503
+    code = "SERVICE_UNAVAILABLE"
+
+
 class RuleViolation(DomainError):
     """A business rule forbids the change (e.g. archiving a deal with an active campaign)."""
 

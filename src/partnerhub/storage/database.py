@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from partnerhub.errors import Unavailable
 from partnerhub.storage.unit_of_work import UnitOfWork
 from partnerhub.storage.urls import async_url
 
@@ -52,11 +54,25 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
-        """Begin a transaction; commit when the block ends, roll back if it raises."""
-        async with self.engine.connect() as conn:
+        """Begin a transaction; commit when the block ends, roll back if it raises.
+
+        A database that cannot be reached, or a connection lost on the way, is `Unavailable`.
+        """
+        conn = self.engine.connect()
+        try:
+            await conn.start()
+        except (DBAPIError, OSError) as exc:
+            raise Unavailable("The database is unreachable.") from exc
+        try:
             conn = await conn.execution_options(write=write)
             async with conn.begin():
                 yield UnitOfWork(conn, self.dialect)
+        except DBAPIError as exc:
+            if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+                raise Unavailable("The database is unreachable or busy.") from exc
+            raise
+        finally:
+            await conn.close()
 
     async def ping(self) -> bool:
         try:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
-from partnerhub.errors import MissingScope, RateLimited
+from partnerhub.errors import MissingScope, RateLimited, Unavailable
 from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable, WindowState
 from partnerhub.services import idempotency
 from partnerhub.services.runtime import Runtime, UnitOfWork
@@ -27,7 +27,6 @@ from partnerhub.surfaces.common.body import (
     require_json_media_type,
 )
 from partnerhub.surfaces.common.context import add_response_headers
-from partnerhub.surfaces.common.errors import InternalError
 
 REPLAYED_HEADERS = ("content-type", "etag", "location")
 
@@ -45,11 +44,6 @@ def bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" else None
 
 
-class ServiceUnavailable(InternalError):
-    status = 503
-    code = "SERVICE_UNAVAILABLE"
-
-
 @dataclass(frozen=True, slots=True)
 class Body:
     raw: bytes
@@ -64,7 +58,7 @@ async def spend(request: Request, policy: Policy, key: str) -> Decision:
     try:
         decision = await runtime(request).limiter.hit(policy, key)
     except RateLimiterUnavailable:
-        raise ServiceUnavailable("The rate-limit store is unreachable.") from None
+        raise Unavailable("The rate-limit store is unreachable.") from None
     if not decision.allowed:
         raise RateLimited(decision.retry_after, policy.name)
     return decision
