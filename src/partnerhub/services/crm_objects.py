@@ -177,6 +177,7 @@ async def _create(
         version=1,
         action="create",
         changes=history.created(props),
+        at=record.created_at,
     )
     return record
 
@@ -210,6 +211,7 @@ async def _patch(
         version=updated.version,
         action="update",
         changes=changes,
+        at=updated.updated_at,
     )
     return updated
 
@@ -251,6 +253,7 @@ async def _set_archived(
         version=updated.version,
         action="archive" if archived else "unarchive",
         changes={"archived": {"old": current.archived, "new": archived}},
+        at=now,
     )
     return updated
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from datetime import datetime
 from typing import Any
 
 from partnerhub.domain.accounts import Actor
@@ -20,7 +21,9 @@ async def record(
     version: int,
     action: str,
     changes: Changes,
+    at: datetime | None = None,
 ) -> None:
+    """Write one history entry; `at` is the change's own timestamp (default: now)."""
     await uow.history.add(
         actor.account_id,
         HistoryEntry(
@@ -30,7 +33,7 @@ async def record(
             action=action,
             surface=actor.surface,
             token_id=actor.token_id,
-            changed_at=utcnow(),
+            changed_at=at or utcnow(),
             changes=changes,
         ),
     )

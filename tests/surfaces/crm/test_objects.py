@@ -345,6 +345,9 @@ class TestGet:
         token_ids = {h["sourceId"] for h in history}
         assert len(token_ids) == 1 and next(iter(token_ids)).startswith("token:")
         assert all(h["sourceType"] == "API" and ISO_MS.fullmatch(h["timestamp"]) for h in history)
+        # The newest entry is stamped with the change itself, the oldest with the creation.
+        assert history[0]["timestamp"] == body["updatedAt"]
+        assert history[-1]["timestamp"] == body["createdAt"]
 
     async def test_default_properties_are_the_builtins(self, world: World) -> None:
         await define_seed(world, world.alice)
