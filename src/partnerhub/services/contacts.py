@@ -7,12 +7,17 @@ import builtins
 from partnerhub.domain import validators
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
-from partnerhub.domain.history import diff
+from partnerhub.domain.history import HistoryEntry, diff
 from partnerhub.domain.partners import Contact
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound
 from partnerhub.services import history
-from partnerhub.services.partners import CONTACT_OBJECT_TYPE, contact_row
+from partnerhub.services.partners import (
+    CONTACT_OBJECT_TYPE,
+    contact_history_id,
+    contact_row,
+    record_contact,
+)
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 
@@ -55,15 +60,7 @@ async def create(
     seq = await uow.hood_contacts.next_seq(actor.account_id, partner_id)
     row = contact_row(partner_id, seq, type, value, utcnow())
     await uow.hood_contacts.insert_many(actor.account_id, [row])
-    await history.record(
-        uow,
-        actor,
-        object_type=CONTACT_OBJECT_TYPE,
-        object_id=row["id"],
-        version=1,
-        action="create",
-        changes=history.created({"type": type, "value": value}),
-    )
+    await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
     return await _get(uow, actor, partner_id, row["id"])
 
 
@@ -94,14 +91,9 @@ async def patch(
         contact_id,
         {"type": new_type, "value": new_value, "version": version, "update_time": now},
     )
-    await history.record(
-        uow,
-        actor,
-        object_type=CONTACT_OBJECT_TYPE,
-        object_id=contact_id,
-        version=version,
-        action="update",
-        changes=changes,
+    after = {"type": new_type, "value": new_value}
+    await record_contact(
+        uow, actor, partner_id, contact_id, version, "update", _state(current), after
     )
     return await _get(uow, actor, partner_id, contact_id)
 
@@ -112,12 +104,24 @@ async def delete(
     current = await _get(uow, actor, partner_id, contact_id, lock=True)
     check_if_match(if_match, current.version)
     await uow.hood_contacts.delete(actor.account_id, [contact_id])
-    await history.record(
+    await record_contact(
+        uow, actor, partner_id, contact_id, current.version + 1, "delete", _state(current), None
+    )
+
+
+async def history_of(
+    uow: UnitOfWork, actor: Actor, *, partner_id: int, contact_id: str, limit: int, offset: int
+) -> tuple[int, builtins.list[HistoryEntry]]:
+    """A contact's history, newest first; still readable after the contact is deleted."""
+    await _partner_exists(uow, actor, partner_id)
+    total, entries = await history.list(
         uow,
         actor,
         object_type=CONTACT_OBJECT_TYPE,
-        object_id=contact_id,
-        version=current.version + 1,
-        action="delete",
-        changes={k: {"old": v, "new": None} for k, v in _state(current).items()},
+        object_id=contact_history_id(partner_id, contact_id),
+        limit=limit,
+        offset=offset,
     )
+    if total == 0:
+        raise NotFound("contact", contact_id)
+    return total, entries

@@ -115,7 +115,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
     ]
     await uow.hood_contacts.insert_many(actor.account_id, contact_rows)
     for row in contact_rows:
-        await _record_contact(uow, actor, row["id"], 1, "create", None, row)
+        await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
     state = {
         k: v
         for k, v in values.items()
@@ -134,22 +134,28 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
     return await get(uow, actor, partner_id=partner_id)
 
 
-async def _record_contact(
+def contact_history_id(partner_id: int, contact_id: str) -> str:
+    """Contact history is kept under its partner: read only there, and still after a delete."""
+    return f"{partner_id}/{contact_id}"
+
+
+async def record_contact(
     uow: UnitOfWork,
     actor: Actor,
+    partner_id: int,
     contact_id: str,
     version: int,
     action: str,
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any] | None,
 ) -> None:
-    """A contact's own history entry, for contacts written through the partner."""
+    """A contact's own history entry, whichever route changed it."""
     fields = ("type", "value")
     await history.record(
         uow,
         actor,
         object_type=CONTACT_OBJECT_TYPE,
-        object_id=contact_id,
+        object_id=contact_history_id(partner_id, contact_id),
         version=version,
         action=action,
         changes=diff(
@@ -242,8 +248,8 @@ async def _apply_legacy_contact(
         if value is None:
             await uow.hood_contacts.delete(actor.account_id, [c.id for c in same_type])
             for c in same_type:
-                await _record_contact(
-                    uow, actor, c.id, c.version + 1, "delete", _contact_state(c), None
+                await record_contact(
+                    uow, actor, partner_id, c.id, c.version + 1, "delete", _contact_state(c), None
                 )
         elif same_type:
             first = same_type[0]
@@ -252,9 +258,10 @@ async def _apply_legacy_contact(
                 first.id,
                 {"value": value, "version": first.version + 1, "update_time": now},
             )
-            await _record_contact(
+            await record_contact(
                 uow,
                 actor,
+                partner_id,
                 first.id,
                 first.version + 1,
                 "update",
@@ -264,7 +271,8 @@ async def _apply_legacy_contact(
         else:
             seq += 1
             inserts.append(contact_row(partner_id, seq, ctype, value, now))
-            await _record_contact(uow, actor, inserts[-1]["id"], 1, "create", None, inserts[-1])
+            row = inserts[-1]
+            await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
         changes[f"contact.{ctype}"] = {"old": before, "new": value}
     await uow.hood_contacts.insert_many(actor.account_id, inserts)
     return changes

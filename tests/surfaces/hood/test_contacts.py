@@ -321,3 +321,14 @@ class TestContactHistory:
             headers=world.alice.headers(),
         )
         assert_error(response, 400, UNKNOWN_CONTACT)
+
+    async def test_is_unknown_under_another_partner_of_the_same_account(
+        self, world: World
+    ) -> None:
+        pid, cid = await partner_with_contact(world)
+        other = await create_partner(world, world.alice, name="Other partner")
+        response = await world.client.get(
+            f"{PARTNERS}/{other['id']}/contacts/{cid}/history", headers=world.alice.headers()
+        )
+        assert_error(response, 400, UNKNOWN_CONTACT)
+        assert [e["action"] for e in await contact_history(world, pid, cid)] == ["create"]

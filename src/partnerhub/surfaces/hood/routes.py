@@ -9,7 +9,6 @@ from starlette.responses import Response
 
 from partnerhub.domain.listquery import ListQuery, ResourceSpec, parse_list_query
 from partnerhub.domain.versioning import etag
-from partnerhub.errors import NotFound
 from partnerhub.services import contacts, history, members, partners
 from partnerhub.surfaces.common import ids, openapi, responses
 from partnerhub.surfaces.common.edge import Edge
@@ -322,17 +321,9 @@ async def contact_history(request: Request, partner_id: str, contact_id: str) ->
     cid = ids.uuid_string(contact_id, "contact")
     q = _list_query(request, query.PAGE_ONLY)
     async with edge.read(request) as uow:
-        await partners.get(uow, actor, partner_id=pid)
-        total, entries = await history.list(
-            uow,
-            actor,
-            object_type=partners.CONTACT_OBJECT_TYPE,
-            object_id=cid,
-            limit=q.per_page,
-            offset=q.offset,
+        total, entries = await contacts.history_of(
+            uow, actor, partner_id=pid, contact_id=cid, limit=q.per_page, offset=q.offset
         )
-    if total == 0:
-        raise NotFound("contact", cid)
     return responses.json(mapping.envelope([mapping.history_wire(e) for e in entries], total))
 
 
