@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -33,10 +32,8 @@ from partnerhub.storage.listquery_sql import order_by, where_clauses
 
 T = TypeVar("T")
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-# asyncpg is the production driver; psycopg2 is exercised as well when it is installed.
+# SQLite through the sync driver, PostgreSQL through asyncpg (the production driver).
 BACKENDS = ["sqlite", "asyncpg"]
-if importlib.util.find_spec("psycopg2") is not None:
-    BACKENDS.append("psycopg2")
 
 SPEC = ResourceSpec(
     fields=(
@@ -163,8 +160,7 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
             await aconn.close()
         await engine.dispose()
         return
-    url = "sqlite://" if name == "sqlite" else PG_URL.replace("postgresql:", "postgresql+psycopg2:")
-    sync_engine = sa.create_engine(url, poolclass=NullPool)
+    sync_engine = sa.create_engine("sqlite://", poolclass=NullPool)
     try:
         conn = sync_engine.connect()
     except sa.exc.OperationalError as failure:

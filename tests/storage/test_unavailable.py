@@ -13,7 +13,6 @@ from partnerhub.storage.database import Database
     [
         "postgresql://postgres@127.0.0.1:1/test",
         "postgresql://postgres@127.0.0.1:5432/partnerhub_no_such_database",
-        "sqlite:////nonexistent-dir/partnerhub.db",
     ],
 )
 async def test_unreachable_database_is_unavailable(url: str) -> None:
