@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from partnerhub.domain.crm_properties import (
     DEFAULT_PROPERTIES,
@@ -27,7 +27,7 @@ MAX_LIMIT = 200
 MAX_RESULTS = 10_000
 MAX_BODY_CHARS = 3_000
 
-OPERATORS = (
+Operator = Literal[
     "EQ",
     "NEQ",
     "LT",
@@ -41,7 +41,8 @@ OPERATORS = (
     "NOT_HAS_PROPERTY",
     "CONTAINS_TOKEN",
     "NOT_CONTAINS_TOKEN",
-)
+]
+OPERATORS: tuple[str, ...] = get_args(Operator)
 RANGE_OPERATORS = ("LT", "LTE", "GT", "GTE", "BETWEEN")
 NEGATIVE_OPERATORS = ("NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN")
 DIRECTIONS = ("ASCENDING", "DESCENDING")

@@ -42,32 +42,6 @@ _PARENT_SID = (
     .scalar_subquery()
     .label("parent_sid")
 )
-_SCALARS = (
-    "partner_sid",
-    "display_id",
-    "login",
-    "name",
-    "company_name",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "zip",
-    "country_code",
-    "phonenumber",
-    "owner_email",
-    "billing_email",
-    "tech_email",
-    "payment_type",
-    "balance",
-    "charge_at",
-    "daily_spending_limit",
-    "daily_spent_amount",
-    "prepay_amount",
-    "spending_limit",
-    "status",
-    "date_created",
-)
 
 
 def _partner(row: Any) -> CorePartner:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES
+from partnerhub.domain.crm_search import Operator
 
 
 def _id_text(value: Any) -> Any:
@@ -135,21 +136,7 @@ class CrmBatchResponse(_Out):
 
 class CrmFilter(_In):
     propertyName: str
-    operator: Literal[
-        "EQ",
-        "NEQ",
-        "LT",
-        "LTE",
-        "GT",
-        "GTE",
-        "BETWEEN",
-        "IN",
-        "NOT_IN",
-        "HAS_PROPERTY",
-        "NOT_HAS_PROPERTY",
-        "CONTAINS_TOKEN",
-        "NOT_CONTAINS_TOKEN",
-    ] = "EQ"
+    operator: Operator = "EQ"
     value: str | None = None
     highValue: str | None = Field(None, description="BETWEEN only")
     values: list[str] | None = Field(None, description="IN / NOT_IN only")
