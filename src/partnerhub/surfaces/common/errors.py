@@ -6,13 +6,14 @@ FastAPI's own validation errors, unknown routes and unexpected exceptions to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
 from partnerhub.errors import DomainError, FieldProblem, ValidationFailed
 from partnerhub.surfaces.common import responses
@@ -53,6 +54,22 @@ def _from_validation(exc: RequestValidationError) -> ValidationFailed:
     return ValidationFailed(problems or [FieldProblem(None, "The request is not valid.")])
 
 
+def _leaf_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    for route in routes:
+        included = getattr(route, "original_router", None)  # FastAPI's included routers
+        yield from _leaf_routes(included.routes) if included is not None else (route,)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in _leaf_routes(request.app.router.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return sorted(methods)
+
+
 def install(app: FastAPI, renderers: dict[str, Renderer]) -> None:
     ordered = sorted(renderers.items(), key=lambda item: -len(item[0]))
 
@@ -83,6 +100,8 @@ def install(app: FastAPI, renderers: dict[str, Renderer]) -> None:
         response = render(request, error)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(_allowed_methods(request))
         return response
 
     async def on_crash(request: Request, exc: Exception) -> Response:

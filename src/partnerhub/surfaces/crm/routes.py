@@ -53,6 +53,8 @@ OBJECTS_WRITE = ("crm.objects.partner-clients.write",)
 SCHEMAS_READ = ("crm.schemas.partner-clients.read", "crm.schemas.partner-clients.write")
 SCHEMAS_WRITE = ("crm.schemas.partner-clients.write",)
 READ_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 429)
+# Reads that take a body (batch read, search) can also refuse its size or media type.
+BODY_READ_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 413, 415, 429)
 WRITE_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
 
 
@@ -165,7 +167,7 @@ def _batch_status(failed: int, success: int) -> int:
     summary="Read a batch of partner clients",
     response_model=CrmBatchResponse,
     response_model_exclude_none=True,
-    responses=_multi("Some ids were not found", READ_ERRORS),
+    responses=_multi("Some ids were not found", BODY_READ_ERRORS),
     openapi_extra=openapi.body(CrmBatchReadInput),
 )
 async def batch_read(request: Request) -> Response:
@@ -290,7 +292,7 @@ async def batch_archive(request: Request) -> Response:
     summary="Search partner clients",
     response_model=CrmSearchResponse,
     response_model_exclude_none=True,
-    responses=READ_ERRORS,
+    responses=BODY_READ_ERRORS,
     openapi_extra=openapi.body(CrmSearchRequest),
 )
 async def search(request: Request) -> Response:

@@ -26,7 +26,7 @@ FieldType = Literal[ALL_FIELD_TYPES]  # type: ignore[valid-type]
 
 class _In(BaseModel):
     # HubSpot ignores fields it does not use (associations, objectWriteTraceId, …); so do we.
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class _Out(BaseModel):
