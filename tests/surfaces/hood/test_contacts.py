@@ -322,9 +322,7 @@ class TestContactHistory:
         )
         assert_error(response, 400, UNKNOWN_CONTACT)
 
-    async def test_is_unknown_under_another_partner_of_the_same_account(
-        self, world: World
-    ) -> None:
+    async def test_is_unknown_under_another_partner_of_the_same_account(self, world: World) -> None:
         pid, cid = await partner_with_contact(world)
         other = await create_partner(world, world.alice, name="Other partner")
         response = await world.client.get(
