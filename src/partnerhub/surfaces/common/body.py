@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from partnerhub.errors import InvalidBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
@@ -18,11 +18,17 @@ async def raw_body(request: Request, max_bytes: int) -> bytes:
         raise PayloadTooLarge(f"The request body exceeds {max_bytes} bytes.", field="body")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > max_bytes:
-            raise PayloadTooLarge(f"The request body exceeds {max_bytes} bytes.", field="body")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > max_bytes:
+                raise PayloadTooLarge(f"The request body exceeds {max_bytes} bytes.", field="body")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        # Nobody will read the answer; what matters is a 4xx in the log, not a crash.
+        raise InvalidBody(
+            "The client closed the connection before the body was complete.", field="body"
+        ) from None
     return b"".join(chunks)
 
 
