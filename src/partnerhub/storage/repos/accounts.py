@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from partnerhub.domain.accounts import Account, Member, TokenInfo
 from partnerhub.domain.listquery import ListQuery, ResourceSpec
@@ -160,6 +160,13 @@ class TokensRepo(Repo):
         return bool(result.rowcount)
 
 
+# Built once (hot path: every Hood partner read resolves its managers).
+_MEMBERS_IN = select(members).where(
+    members.c.account_id == bindparam("account_id"),
+    members.c.id.in_(bindparam("member_ids", expanding=True)),
+)
+
+
 class MembersRepo(Repo):
     async def create(
         self, *, account_id: int, name: str, email: str, status: str, image: str | None
@@ -193,9 +200,7 @@ class MembersRepo(Repo):
         ids = list(set(member_ids))
         if not ids:
             return {}
-        rows = await self.conn.execute(
-            select(members).where(members.c.account_id == account_id, members.c.id.in_(ids))
-        )
+        rows = await self.conn.execute(_MEMBERS_IN, {"account_id": account_id, "member_ids": ids})
         return {r.id: _member(r) for r in rows}
 
     async def list(
