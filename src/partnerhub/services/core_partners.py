@@ -65,10 +65,15 @@ async def list(
     return await uow.core_partners.list(me.account_id, me.path, query, cursor)
 
 
-async def _new_display_id(uow: UnitOfWork) -> str:
+async def _new_display_id(uow: UnitOfWork, batch: set[str] | None = None) -> str:
+    """A free random `CX` + 8 digits; `batch` holds the ids given out but not yet inserted."""
     for _ in range(20):
         candidate = f"CX{secrets.randbelow(10**8):08d}"
+        if batch is not None and candidate in batch:
+            continue
         if not await uow.core_partners.display_id_taken(candidate):
+            if batch is not None:
+                batch.add(candidate)
             return candidate
     raise Conflict("Could not allocate a display_id; retry.")  # pragma: no cover
 
@@ -346,6 +351,7 @@ async def create_many(
     me = await acting(uow, actor)
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     rows = []
+    display_ids: set[str] = set()
     for item in items:
         if await uow.core_partners.login_taken(str(item["login"])):
             raise Conflict(f"The login {item['login']!r} is already taken.", field="login")
@@ -354,7 +360,7 @@ async def create_many(
                 {
                     **item,
                     "partner_sid": str(uuid.uuid4()),
-                    "display_id": await _new_display_id(uow),
+                    "display_id": await _new_display_id(uow, display_ids),
                     "password_hash": password_hash,
                     "available_scopes": builtins.list(me.available_scopes),
                 }
