@@ -273,3 +273,27 @@ class TestGroups:
         assert (await world.client.get(GROUPS, headers=world.bob.headers())).json()["results"][0][
             "name"
         ] == "partner_client_information"
+
+
+class TestAnotherAccount:
+    async def test_properties_and_groups_of_another_account_are_unknown(self, world: World) -> None:
+        await define(world, world.alice, SEED_PROPERTIES[0])
+        name = SEED_PROPERTIES[0]["name"]
+        created = await world.client.post(
+            GROUPS, json={"name": "billing", "label": "Billing"}, headers=world.alice.headers()
+        )
+        assert created.status_code == 201, created.text
+        bob = world.bob.headers()
+        for response in (
+            await world.client.patch(f"{PROPERTIES}/{name}", json={"label": "x"}, headers=bob),
+            await world.client.delete(f"{PROPERTIES}/{name}", headers=bob),
+            await world.client.get(f"{GROUPS}/billing", headers=bob),
+            await world.client.patch(f"{GROUPS}/billing", json={"label": "x"}, headers=bob),
+            await world.client.delete(f"{GROUPS}/billing", headers=bob),
+        ):
+            assert_crm_error(response, 404, "OBJECT_NOT_FOUND")
+        prop = await world.client.get(f"{PROPERTIES}/{name}", headers=world.alice.headers())
+        assert prop.json()["label"] == SEED_PROPERTIES[0]["label"]
+        assert prop.json()["archived"] is False
+        group = await world.client.get(f"{GROUPS}/billing", headers=world.alice.headers())
+        assert group.json()["label"] == "Billing"
