@@ -43,7 +43,8 @@ class World:
 
 async def make_tenant(db: Database, name: str, tier: str = "E") -> Tenant:
     async with db.transaction(write=True) as uow:
-        account, secret = await accounts.create_account(uow, name=name, hood_tier=tier)
+        created = await accounts.create_account(uow, name=name, hood_tier=tier)
+        account, secret = created.account, created.token
         members = [
             await accounts.create_member(
                 uow,

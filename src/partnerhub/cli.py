@@ -19,7 +19,7 @@ from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
-from partnerhub.errors import DomainError
+from partnerhub.errors import DomainError, NotFound
 from partnerhub.services import accounts, core_partners, demo
 from partnerhub.services.runtime import UnitOfWork
 from partnerhub.storage.database import Database
@@ -106,17 +106,18 @@ def serve(
             )
         )
         raise typer.Exit(2)
-    first = _run(settings, _bootstrap)
-    if first:
-        console.print(
-            Text.assemble(
-                "Created account ",
-                (first.account.name, "bold"),
-                ". Its token (shown once, every scope):",
-            )
+
+    async def bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
+        """The first start on an empty database creates the account `default`."""
+        if await uow.accounts.count():
+            return None
+        return await accounts.create_account(
+            uow, name="default", hood_tier=settings.hood_default_tier
         )
-        console.print(first.token, soft_wrap=True, highlight=False)
-        _print_core_login(first.core_login, first.core_password)
+
+    first = _run(settings, bootstrap)
+    if first:
+        _print_new_account(first)
     console.print(
         f"partnerhub on http://{settings.host}:{settings.port} "
         f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})",
@@ -135,10 +136,18 @@ def serve(
     )
 
 
-async def _bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
-    if await uow.accounts.count():
-        return None
-    return await accounts.open_account(uow, name="default", hood_tier=Settings().hood_default_tier)
+def _print_new_account(created: accounts.NewAccount) -> None:
+    """The secrets of a new account, shown this once: its token and its root Core login."""
+    account = created.account
+    console.print(
+        Text.assemble(
+            "Account ",
+            (account.name, "bold"),
+            f" (id {account.id}) created. Its token (shown once, every scope):",
+        )
+    )
+    console.print(created.token, soft_wrap=True, highlight=False)
+    _print_core_login(created.core_login, created.core_password)
 
 
 def _print_core_login(login: str, password: str) -> None:
@@ -175,14 +184,10 @@ def accounts_create(
 
     async def work(uow: UnitOfWork) -> accounts.NewAccount:
         tier = (hood_tier or settings.hood_default_tier).upper()
-        return await accounts.open_account(uow, name=name, hood_tier=tier)
+        return await accounts.create_account(uow, name=name, hood_tier=tier)
 
     settings = Settings()
-    created = _run(settings, work)
-    account = created.account
-    console.print(f"Account {account.name} (id {account.id}). Token (shown once, every scope):")
-    console.print(created.token, soft_wrap=True, highlight=False)
-    _print_core_login(created.core_login, created.core_password)
+    _print_new_account(_run(settings, work))
 
 
 @accounts_app.command("core-password")
@@ -363,26 +368,29 @@ def demo_command(
     """Load a small realistic data set into an account (created if missing)."""
 
     async def work(uow: UnitOfWork) -> Any:
-        secret = None
+        created = None
         try:
             found = await accounts.get_account(uow, name_or_id=account)
-        except DomainError:
-            found, secret = await accounts.create_account(uow, name=account)
+        except NotFound:
+            created = await accounts.create_account(
+                uow, name=account, hood_tier=settings.hood_default_tier
+            )
+            found = created.account
         actor = Actor(account_id=found.id, token_id=None, scopes=frozenset(ALL_SCOPES))
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
             task = bar.add_task("loading demo data", total=None)
             counts = await demo.load(
                 uow, actor, progress=lambda what: bar.update(task, description=f"loaded {what}")
             )
-        return found, secret, counts
+        return found, created, counts
 
-    found, secret, counts = _run(Settings(), work)
+    settings = Settings()
+    found, created, counts = _run(settings, work)
+    if created:
+        _print_new_account(created)
     console.print(
         f"Demo data in account {found.name}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
     )
-    if secret:
-        console.print("Token for the new account (shown once):")
-        console.print(secret, soft_wrap=True, highlight=False)
 
 
 def main() -> None:

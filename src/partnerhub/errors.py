@@ -82,10 +82,13 @@ class NotFound(DomainError):
     status = 404
     code = "NOT_FOUND"
 
-    def __init__(self, kind: str, object_id: str | None = None) -> None:
-        super().__init__(f"Unknown {kind} id.", field="id")
+    def __init__(
+        self, kind: str, object_id: str | None = None, *, detail: str | None = None
+    ) -> None:
+        super().__init__(detail or f"Unknown {kind} id.", field="id")
         self.kind = kind
         self.object_id = object_id
+        self.detail = detail  # a surface shows it instead of its own not-found wording
 
 
 class Conflict(DomainError):

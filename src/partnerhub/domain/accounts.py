@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -53,15 +53,7 @@ class Actor:
         return any(s in self.scopes for s in scopes)
 
     def via(self, surface: Surface) -> Actor:
-        return Actor(
-            self.account_id,
-            self.token_id,
-            self.scopes,
-            self.hood_tier,
-            self.rate_limits,
-            surface,
-            self.core_partner_id,
-        )
+        return replace(self, surface=surface)
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,10 +77,6 @@ CALLBACK_NAMES = (
     "phonenumber_order",
     "sms",
 )
-ACL_DIRECTIONS = ("any", "inbound", "outbound", "undirected")
-ACL_SMS_ACTIONS = ("accept", "reject")
-ACL_VOICE_ACTIONS = ("accept", "reject403", "reject503")
-PAYMENT_TYPES = ("prepay", "postpay")
 NESTED_OBJECTS_MODES = ("replace",)
 
 DEFAULTS: dict[str, str | None] = {
@@ -193,9 +189,6 @@ class CorePartner:
     def with_values(self, values: Mapping[str, Any]) -> CorePartner:
         known = {f.name for f in fields(self)}
         return replace(self, **{k: v for k, v in values.items() if k in known})
-
-    def is_ancestor_of(self, other: CorePartner) -> bool:
-        return other.path.startswith(self.path) and other.id != self.id
 
 
 @dataclass(frozen=True, slots=True)

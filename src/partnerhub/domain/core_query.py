@@ -189,11 +189,12 @@ def _typed(
     if kind == "datetime":
         return tuple(None if v is None else _datetime(v, path) for v in values)
     if kind == "string":
-        return tuple(v if v is None or isinstance(v, str) else _as_text(v) for v in values)
+        return tuple(v if v is None or isinstance(v, str) else as_text(v) for v in values)
     return values
 
 
-def _as_text(value: Scalar) -> str:
+def as_text(value: Scalar) -> str:
+    """A filter value as the text it is compared with (JSON spelling for booleans)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

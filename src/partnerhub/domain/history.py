@@ -30,3 +30,8 @@ class HistoryEntry:
     token_id: int | None
     changed_at: datetime
     changes: Changes
+
+    @property
+    def source(self) -> str:
+        """Who made the change: the token, or the surface when no token did (CLI, demo)."""
+        return f"token:{self.token_id}" if self.token_id is not None else f"surface:{self.surface}"

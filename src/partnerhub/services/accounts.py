@@ -31,16 +31,7 @@ class NewAccount:
     core_password: str
 
 
-async def create_account(
-    uow: UnitOfWork, *, name: str, hood_tier: str = "C"
-) -> tuple[Account, str]:
-    """Create an account, its first token (every scope) and its root Core partner.
-    Returns the token secret once (`open_account` also returns the root partner's login)."""
-    created = await open_account(uow, name=name, hood_tier=hood_tier)
-    return created.account, created.token
-
-
-async def open_account(uow: UnitOfWork, *, name: str, hood_tier: str = "C") -> NewAccount:
+async def create_account(uow: UnitOfWork, *, name: str, hood_tier: str = "C") -> NewAccount:
     """Create an account, its first token (every scope) and its root Core partner (a login
     with a random password). The secrets are returned here and never again."""
     if not name.strip():

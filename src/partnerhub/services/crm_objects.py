@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from partnerhub.domain import crm_search
+from partnerhub.domain import crm_search, ids
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.crm_properties import (
@@ -56,12 +56,6 @@ class Upserted:
     new: bool
 
 
-def _numeric_id(value: str) -> int:
-    if value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    raise NotFound(KIND, value[:64])
-
-
 def _id_property(defs: Definitions, id_property: str | None) -> PropertyDef | None:
     """None: address by record id. Else the unique property named by idProperty."""
     if id_property in (None, "", "hs_object_id"):
@@ -84,7 +78,7 @@ async def _resolve(
 ) -> int:
     prop = _id_property(defs, id_property)
     if prop is None:
-        return _numeric_id(object_id)
+        return ids.numeric(object_id, KIND)
     owner = await uow.crm.unique_owner(actor.account_id, prop.name, object_id)
     if owner is None:
         raise NotFound(KIND, object_id[:64])
@@ -336,10 +330,11 @@ async def batch_read(
             found.append(record)
     failures = []
     if missing:
-        error = NotFound(KIND, ", ".join(missing))
-        error.message = (
-            "Could not get some partner_clients objects, they may be deleted or not exist. "
-            f"Check that ids are valid: [{', '.join(missing)}]."
+        error = NotFound(
+            KIND,
+            ", ".join(missing),
+            detail="Could not get some partner_clients objects, they may be deleted or not "
+            f"exist. Check that ids are valid: [{', '.join(missing)}].",
         )
         failures.append(BatchFailure(error, {"ids": missing}))
     return found, failures
@@ -447,10 +442,6 @@ async def search(
 # History
 
 
-def _source(entry: HistoryEntry) -> str:
-    return f"token:{entry.token_id}" if entry.token_id is not None else f"surface:{entry.surface}"
-
-
 async def value_history(
     uow: UnitOfWork, actor: Actor, records: Sequence[Record], names: Sequence[str]
 ) -> dict[int, dict[str, builtins.list[ValueVersion]]]:
@@ -474,7 +465,7 @@ async def value_history(
                     "" if e.changes[name].get("new") is None else str(e.changes[name]["new"]),
                     e.changed_at,
                     "API",
-                    _source(e),
+                    e.source,
                 )
                 for e in entries
                 if e.action in ("create", "update") and name in e.changes

@@ -238,7 +238,8 @@ async def create_group(uow: UnitOfWork, actor: Actor, *, group: Group) -> Group:
 async def patch_group(
     uow: UnitOfWork, actor: Actor, *, name: str, label: str | None, display_order: int | None
 ) -> Group:
-    await uow.crm.ensure_group(actor.account_id, DEFAULT, utcnow())
+    if name == DEFAULT.name:  # the default group exists only virtually until first written
+        await uow.crm.ensure_group(actor.account_id, DEFAULT, utcnow())
     current = await get_group(uow, actor, name=name)
     new = Group(
         name,

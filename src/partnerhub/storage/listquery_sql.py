@@ -33,7 +33,7 @@ def where_clauses(
     fields = {f.name: f for f in spec.fields}
     clauses = [_condition(c, columns[c.field], fields[c.field], dialect) for c in query.conditions]
     if query.search is not None and query.search_fields:
-        pattern = f"%{_escape_like(query.search)}%"
+        pattern = f"%{escape_like(query.search)}%"
         matches = [
             _as_text(columns[name], fields[name]).ilike(pattern, escape="\\")
             for name in query.search_fields
@@ -54,7 +54,7 @@ def order_by(
     ]
 
 
-def _escape_like(term: str) -> str:
+def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

@@ -38,7 +38,7 @@ class TestOAuthToken:
 
     async def test_account_root_partner_can_log_in(self, world: World) -> None:
         async with world.runtime.db.transaction(write=True) as uow:
-            created = await accounts.open_account(uow, name="carol corp")
+            created = await accounts.create_account(uow, name="carol corp")
         token = await login(world, created.core_login, created.core_password)
         listed = await world.client.get(PARTNERS, headers=bearer(token))
         assert listed.json()["total"] == 1

@@ -21,7 +21,7 @@ def _account(row: Any) -> Account:
         name=row.name,
         hood_tier=row.hood_tier,
         rate_limits=dict(row.rate_limits or {}),
-        created_at=as_utc(row.created_at) or row.created_at,
+        created_at=as_utc(row.created_at),
     )
 
 
@@ -32,7 +32,7 @@ def _token(row: Any) -> TokenInfo:
         name=row.name,
         prefix=row.prefix,
         scopes=tuple(row.scopes),
-        created_at=as_utc(row.created_at) or row.created_at,
+        created_at=as_utc(row.created_at),
         expires_at=as_utc(row.expires_at),
         revoked_at=as_utc(row.revoked_at),
         core_partner_id=row.core_partner_id,
@@ -47,8 +47,8 @@ def _member(row: Any) -> Member:
         email=row.email,
         status=row.status,
         image=row.image,
-        create_time=as_utc(row.create_time) or row.create_time,
-        update_time=as_utc(row.update_time) or row.update_time,
+        create_time=as_utc(row.create_time),
+        update_time=as_utc(row.update_time),
     )
 
 
@@ -137,7 +137,7 @@ class TokensRepo(Repo):
             name=row.an,
             hood_tier=row.hood_tier,
             rate_limits=dict(row.rate_limits or {}),
-            created_at=as_utc(row.created_at) or row.created_at,
+            created_at=as_utc(row.created_at),
         )
         return _token(row), account
 

@@ -1,8 +1,9 @@
 """Core partners: a tree per account, scoped by materialized path.
 
 Tenancy and hierarchy live here: every read takes the account and the acting partner's `path`,
-and matches only that partner and its descendants (`path LIKE '<scope>%'`). The one exception is
-`get_by_login`, which authenticates a login before any account is known (like token look-up).
+and matches only that partner and its descendants (`path LIKE '<scope>%'`). The exceptions are
+`get_by_login`, which authenticates a login before any account is known (like token look-up),
+and `login_taken` / `display_id_taken`: logins and display ids are unique server-wide.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy import (
 )
 
 from partnerhub.domain.core_partners import CorePartner
-from partnerhub.domain.core_query import CoreListQuery, Filter, Scalar
+from partnerhub.domain.core_query import CoreListQuery, Filter, as_text
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import core_partners as partners
 
@@ -81,8 +82,8 @@ def _partner(row: Any) -> CorePartner:
         acls=list(row.acls or []),
         parent_assigned_acls=list(row.parent_assigned_acls or []),
         transformations=list(row.transformations or []),
-        date_created=as_utc(row.date_created) or row.date_created,
-        date_updated=as_utc(row.date_updated) or row.date_updated,
+        date_created=as_utc(row.date_created),
+        date_updated=as_utc(row.date_updated),
     )
 
 
@@ -103,8 +104,8 @@ class CorePartnersRepo(Repo):
         return select(partners, _PARENT_SID)
 
     async def _one(self, stmt: Any, *, lock: bool = False) -> CorePartner | None:
-        if lock and self.dialect == "postgresql":
-            stmt = stmt.with_for_update(of=partners)
+        if lock:
+            stmt = self.for_update(stmt, of=partners)
         row = (await self.conn.execute(stmt)).first()
         return _partner(row) if row else None
 
@@ -290,11 +291,11 @@ class CorePartnersRepo(Repo):
         text = (column[keys] if len(keys) > 1 else column[keys[0]]).as_string()
         values = builtins.list(f.values)
         present = [v for v in values if v is not None]
-        as_text = [None if v is None else _text(v) for v in values]
+        texts = [None if v is None else as_text(v) for v in values]
         if f.op in ("like", "ilike") or all(isinstance(v, str) for v in present):
             return self._compare(text, f.op, values)
         if all(isinstance(v, bool) for v in present):
-            return self._compare(self._json_bool(column, keys), f.op, as_text)
+            return self._compare(self._json_bool(column, keys), f.op, texts)
         if all(isinstance(v, Decimal) for v in present):
             kind = self._json_type(column, keys)
             number = case(
@@ -302,7 +303,7 @@ class CorePartnersRepo(Repo):
                 else_=None,
             )
             return self._compare(number, f.op, values)
-        return self._compare(text, f.op, as_text)
+        return self._compare(text, f.op, texts)
 
     def _json_type(self, column: Any, keys: tuple[str, ...]) -> ColumnElement[str]:
         if self.dialect == "postgresql":
@@ -321,12 +322,6 @@ class CorePartnersRepo(Repo):
         # SQLite's json_extract answers 1/0 for JSON booleans; json_type tells them apart.
         kind = self._json_type(column, keys)
         return case((kind == "true", "true"), (kind == "false", "false"), else_=None)
-
-
-def _text(value: Scalar) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 def _after(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -25,10 +25,12 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from partnerhub.domain.crm_properties import OBJECT_TYPE, Group, PropertyDef, Record, iso_ms
-from partnerhub.domain.crm_search import Filter, SearchRequest, Sort
+from partnerhub.domain.crm_search import NEGATIVE_OPERATORS, Filter, SearchRequest, Sort
+from partnerhub.storage.listquery_sql import escape_like
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import crm_objects as objects
 from partnerhub.storage.tables import crm_properties as properties
@@ -41,19 +43,15 @@ _RANGE = {"LT": operator.lt, "LTE": operator.le, "GT": operator.gt, "GTE": opera
 _SEPARATORS = ",.;:-_@/()[]!?+&'\"\t\n"
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return as_utc(value)
-
-
 def _record(row: Any) -> Record:
     return Record(
         id=row.id,
         version=row.version,
         properties=dict(row.properties or {}),
         archived=bool(row.archived),
-        archived_at=_utc(row.archived_at),
-        created_at=_utc(row.created_at) or row.created_at,
-        updated_at=_utc(row.updated_at) or row.updated_at,
+        archived_at=as_utc(row.archived_at),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 
@@ -71,9 +69,9 @@ def _property(row: Any) -> PropertyDef:
         display_order=row.display_order,
         form_field=bool(row.form_field),
         archived=bool(row.archived),
-        archived_at=_utc(row.archived_at),
-        created_at=_utc(row.created_at),
-        updated_at=_utc(row.updated_at),
+        archived_at=as_utc(row.archived_at),
+        created_at=as_utc(row.created_at),
+        updated_at=as_utc(row.updated_at),
     )
 
 
@@ -105,10 +103,6 @@ def value_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 # The hot paths' statements, built once: building a Core expression costs more Python than
 # executing its cached compilation (profile: README "Performance").
 _OBJECT = select(objects).where(
@@ -129,6 +123,12 @@ _PROPERTIES = (
 
 class CrmRepo(Repo):
     object_type = OBJECT_TYPE
+
+    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+        super().__init__(conn, dialect)
+        # Property definitions, read once per transaction: every object read or write needs
+        # them, often more than once. Property writes below forget them.
+        self._properties: dict[int, dict[str, PropertyDef]] = {}
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
@@ -208,9 +208,11 @@ class CrmRepo(Repo):
         )
 
     async def list_properties(self, account_id: int) -> dict[str, PropertyDef]:
-        params = {"account_id": account_id, "object_type": self.object_type}
-        rows = await self.conn.execute(_PROPERTIES, params)
-        return {r.name: _property(r) for r in rows}
+        if account_id not in self._properties:
+            params = {"account_id": account_id, "object_type": self.object_type}
+            rows = await self.conn.execute(_PROPERTIES, params)
+            self._properties[account_id] = {r.name: _property(r) for r in rows}
+        return dict(self._properties[account_id])
 
     async def get_property(
         self, account_id: int, name: str, *, lock: bool = False
@@ -220,6 +222,7 @@ class CrmRepo(Repo):
         return _property(row) if row else None
 
     async def insert_property(self, account_id: int, prop: PropertyDef) -> None:
+        self._properties.pop(account_id, None)
         await self.conn.execute(
             properties.insert().values(
                 account_id=account_id, object_type=self.object_type, **property_row(prop)
@@ -227,6 +230,7 @@ class CrmRepo(Repo):
         )
 
     async def update_property(self, account_id: int, prop: PropertyDef) -> None:
+        self._properties.pop(account_id, None)
         values = property_row(prop)
         values.pop("name")
         values.pop("created_at")
@@ -281,15 +285,6 @@ class CrmRepo(Repo):
         params = {"account_id": account_id, "object_type": self.object_type, "object_id": object_id}
         row = (await self.conn.execute(stmt, params)).first()
         return _record(row) if row else None
-
-    async def get_objects(self, account_id: int, object_ids: Iterable[int]) -> dict[int, Record]:
-        ids = list(dict.fromkeys(object_ids))
-        if not ids:
-            return {}
-        rows = await self.conn.execute(
-            select(objects).where(*self._objects_where(account_id), _o.id.in_(ids))
-        )
-        return {r.id: _record(r) for r in rows}
 
     async def update_object(self, account_id: int, record: Record) -> None:
         await self.conn.execute(
@@ -416,7 +411,7 @@ def _param(kind: str, value: Any) -> Any:
 def _member(name: str, option: str) -> ColumnElement[bool]:
     """A `;`-separated multi-checkbox value holds `option`."""
     wrapped = literal(";") + _text(name) + literal(";")
-    return wrapped.like(f"%;{_escape_like(option)};%", escape="\\")
+    return wrapped.like(f"%;{escape_like(option)};%", escape="\\")
 
 
 def _normalised(expr: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -471,14 +466,14 @@ def _filter(f: Filter) -> ColumnElement[bool]:
         return _present(f)
     if f.operator == "NOT_HAS_PROPERTY":
         return not_(_present(f))
-    if f.operator in ("NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN"):
+    if f.operator in NEGATIVE_OPERATORS:
         # A missing value differs from every value (SQL's NULL <> x is not true).
         return or_(not_(_present(f)), not_(_positive(f)))
     return and_(_present(f), _positive(f))
 
 
 def _query(term: str, text_properties: tuple[str, ...]) -> ColumnElement[bool]:
-    pattern = f"%{_escape_like(term.lower())}%"
+    pattern = f"%{escape_like(term.lower())}%"
     matches: list[ColumnElement[bool]] = [
         func.lower(_text(name)).like(pattern, escape="\\") for name in text_properties
     ]

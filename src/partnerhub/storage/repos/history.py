@@ -47,7 +47,7 @@ class HistoryRepo(Repo):
                 action=r.action,
                 surface=r.surface,
                 token_id=r.token_id,
-                changed_at=as_utc(r.changed_at) or r.changed_at,
+                changed_at=as_utc(r.changed_at),
                 changes=r.changes,
             )
             for r in rows

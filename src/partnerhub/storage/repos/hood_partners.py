@@ -63,8 +63,8 @@ def _partner(row: Any) -> Partner:
         billing_address=row.billing_address,
         archived=row.archived,
         system=row.system,
-        create_time=as_utc(row.create_time) or row.create_time,
-        update_time=as_utc(row.update_time) or row.update_time,
+        create_time=as_utc(row.create_time),
+        update_time=as_utc(row.update_time),
     )
 
 
@@ -76,8 +76,8 @@ def _contact(row: Any) -> Contact:
         seq=row.seq,
         type=row.type,
         value=row.value,
-        create_time=as_utc(row.create_time) or row.create_time,
-        update_time=as_utc(row.update_time) or row.update_time,
+        create_time=as_utc(row.create_time),
+        update_time=as_utc(row.update_time),
     )
 
 

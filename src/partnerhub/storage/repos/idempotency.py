@@ -56,7 +56,7 @@ class IdempotencyRepo(Repo):
                 status_code=row.status_code,
                 body=row.body,
                 headers=dict(row.headers or {}),
-                created_at=as_utc(row.created_at) or row.created_at,
+                created_at=as_utc(row.created_at),
             )
         return None
 

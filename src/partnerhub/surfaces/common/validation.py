@@ -6,13 +6,13 @@ that is replaced here by the field's full dotted path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
-from partnerhub.errors import FieldProblem, ValidationFailed
+from partnerhub.errors import FieldProblem, ProblemList, ValidationFailed
 
 FIELD = "<f>"
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -82,6 +82,15 @@ def problems_of(exc: ValidationError) -> list[FieldProblem]:
         FieldProblem(_path(err["loc"]) or None, _message(err), err["type"].upper())
         for err in exc.errors(include_url=False)
     ]
+
+
+def refuse_nulls(body: Mapping[str, Any], fields: Iterable[str]) -> None:
+    """An explicit `null` for a field that cannot be empty (absent would be fine)."""
+    problems = ProblemList()
+    for name in fields:
+        if name in body and body[name] is None:
+            problems.add(name, f"{name} must not be null.", "NOT_NULLABLE")
+    problems.raise_if_any()
 
 
 def validate(model: type[ModelT], data: Any) -> ModelT:

@@ -17,7 +17,6 @@ from partnerhub.errors import (
     ValidationFailed,
 )
 from partnerhub.surfaces.common import responses
-from partnerhub.surfaces.common.errors import RouteNotFound
 
 MESSAGES = {
     400: "Bad Request",
@@ -47,7 +46,7 @@ def status_of(exc: DomainError) -> int:
 def message_of(exc: DomainError, status: int) -> str:
     if isinstance(exc, InvalidBody):
         return NO_JSON
-    if isinstance(exc, NotFound) and not isinstance(exc, RouteNotFound):
+    if isinstance(exc, NotFound):
         return NOT_FOUND
     if isinstance(exc, ValidationFailed) or status == 422:
         return MESSAGES[422]
@@ -59,7 +58,7 @@ def message_of(exc: DomainError, status: int) -> str:
 def _items(exc: DomainError, status: int) -> list[dict[str, str | None]]:
     if status >= 500:
         return [{"field": None, "message": MESSAGES.get(status, "Error"), "reference_sid": None}]
-    if isinstance(exc, NotFound) and not isinstance(exc, RouteNotFound):
+    if isinstance(exc, NotFound):
         return [{"field": None, "message": NOT_FOUND, "reference_sid": None}]
     if isinstance(exc, InvalidBody):
         return [{"field": None, "message": exc.message, "reference_sid": None}]

@@ -13,7 +13,7 @@ from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.errors import InvalidBody, ProblemList
 from partnerhub.services.core_oauth import IssuedToken
-from partnerhub.surfaces.common.validation import validate
+from partnerhub.surfaces.common.validation import refuse_nulls, validate
 from partnerhub.surfaces.core.schemas import CorePartnerCreate, CorePartnerPatch
 
 NOT_NULLABLE = ("name", *rules.NESTED_OBJECTS, *rules.NESTED_ARRAYS)
@@ -55,11 +55,7 @@ def _nested(data: Any, sent: set[str]) -> dict[str, Any]:
 def partner_draft(body: Any) -> CoreDraft:
     raw = _object(body)
     _refuse(raw, rules.READ_ONLY, "is read-only: it is set by the system.", "READ_ONLY")
-    problems = ProblemList()
-    for name in NOT_NULLABLE:
-        if name in raw and raw[name] is None:
-            problems.add(name, f"{name} must not be null.", "NOT_NULLABLE")
-    problems.raise_if_any()
+    refuse_nulls(raw, NOT_NULLABLE)
     data = validate(CorePartnerCreate, raw)
     values = _nested(data, data.model_fields_set - {"login", "password", "parent_sid"})
     for name in rules.NESTED_OBJECTS:
@@ -76,11 +72,7 @@ def partner_changes(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     _refuse(raw, ("password",), "cannot be changed through PATCH or PUT.", "NOT_UPDATABLE")
     echoed = {k: raw[k] for k in rules.NOT_UPDATABLE if k in raw}
     rest = {k: v for k, v in raw.items() if k not in echoed}
-    problems = ProblemList()
-    for name in NOT_NULLABLE:
-        if name in rest and rest[name] is None:
-            problems.add(name, f"{name} must not be null.", "NOT_NULLABLE")
-    problems.raise_if_any()
+    refuse_nulls(rest, NOT_NULLABLE)
     data = validate(CorePartnerPatch, rest)
     return _nested(data, set(data.model_fields_set)), echoed
 
@@ -109,7 +101,6 @@ def pagination(
     first_sid: str | None,
     last_sid: str | None,
     has_more: bool,
-    total: int,
 ) -> dict[str, str]:
     """`next` / `previous` links (absolute, on the request's own base URL); keys only when
     there is such a page."""

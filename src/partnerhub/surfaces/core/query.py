@@ -7,7 +7,6 @@ from partnerhub.domain.core_query import Kind, ListSpec
 
 _STRINGS = (
     "partner_sid",
-    "parent_sid",
     "display_id",
     "login",
     "name",
@@ -25,13 +24,13 @@ _STRINGS = (
     "payment_type",
     "status",
 )
-_FIELDS: dict[str, Kind] = {name: "string" for name in _STRINGS if name != "parent_sid"}
+_FIELDS: dict[str, Kind] = dict.fromkeys(_STRINGS, "string")
 _FIELDS |= {name: "money" for name in rules.MONEY_FIELDS}
 _FIELDS["date_created"] = "datetime"
 
 PARTNERS = ListSpec(
     fields=_FIELDS,
-    sortable=tuple([*sorted(n for n in _STRINGS if n not in ("parent_sid",)), "date_created"]),
+    sortable=(*sorted(_STRINGS), "date_created"),
     nested=rules.NESTED_OBJECTS,
     output=rules.WIRE_FIELDS,
     default_order="date_created",

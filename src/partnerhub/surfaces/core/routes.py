@@ -9,15 +9,17 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from partnerhub.domain import ids
 from partnerhub.domain.core_partners import check_nested_objects
 from partnerhub.domain.core_query import CoreListQuery, ListSpec, parse_list_query
 from partnerhub.domain.versioning import etag
 from partnerhub.errors import UnsupportedMediaType, ValidationFailed
 from partnerhub.ratelimit import Policy, Window
 from partnerhub.services import core_oauth, core_partners
-from partnerhub.surfaces.common import ids, openapi, responses
+from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.body import raw_body
 from partnerhub.surfaces.common.edge import Edge, runtime, spend
+from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
 from partnerhub.surfaces.core import mapping, query, ratelimits
 from partnerhub.surfaces.core.schemas import (
     CoreError,
@@ -32,7 +34,7 @@ from partnerhub.surfaces.core.schemas import (
 
 PREFIX = "/core/v2"
 router = APIRouter(prefix=PREFIX, tags=["Core"])
-edge = Edge("core", ratelimits.policies, ratelimits.headers)
+edge = Edge("core", ratelimits.policies, x_ratelimit_headers)
 
 READ = ("partners.manage", "partners.read")
 CREATE = ("partners.manage", "partners.create")
@@ -129,7 +131,6 @@ async def list_partners(request: Request) -> Response:
         first_sid=found[0].partner_sid if found else None,
         last_sid=found[-1].partner_sid if found else None,
         has_more=has_more,
-        total=total,
     )
     envelope = mapping.list_envelope(
         items, total=total, limit=q.limit, offset=q.offset, has_more=has_more, links=links
@@ -267,7 +268,6 @@ async def partner_history(request: Request, partner_sid: str) -> Response:
         first_sid=None,
         last_sid=None,
         has_more=has_more,
-        total=total,
     )
     items = [mapping.history_wire(e) for e in entries]
     return responses.json(

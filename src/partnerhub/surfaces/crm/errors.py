@@ -117,13 +117,12 @@ def standard_error(exc: DomainError) -> dict[str, Any]:
     elif category == "VALIDATION_ERROR" and not isinstance(exc, IdempotencyMismatch):
         message, errors, context = _validation(exc)
     elif isinstance(exc, NotFound):
-        message = (
-            exc.message
-            if not exc.message.startswith("Unknown ")
-            else f"Object not found. objectId are usually numeric: {exc.object_id or ''}"
-            if exc.kind == "partner_client"
-            else f"{exc.kind.capitalize()} {exc.object_id or ''} does not exist."
-        )
+        if exc.detail:
+            message = exc.detail
+        elif exc.kind == "partner_client":
+            message = f"Object not found. objectId are usually numeric: {exc.object_id or ''}"
+        else:
+            message = f"{exc.kind.capitalize()} {exc.object_id or ''} does not exist."
         if exc.object_id is not None:
             context = {"id": [exc.object_id]}
     else:

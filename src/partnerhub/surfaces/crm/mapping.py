@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.requests import Request
 
+from partnerhub.domain import ids
 from partnerhub.domain.crm_properties import (
     BUILTINS,
     DEFAULT_PROPERTIES,
@@ -69,7 +70,7 @@ def query_after(request: Request) -> int | None:
     raw = request.query_params.get("after")
     if raw is None or raw == "":
         return None
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+    if not ids.is_numeric_id(raw):
         raise ValidationFailed.one("after", "after must be the id paging.next.after gave.")
     return int(raw)
 
@@ -292,13 +293,12 @@ def group_wire(group: Group) -> dict[str, Any]:
 
 
 def change_wire(entry: HistoryEntry) -> dict[str, Any]:
-    source = f"token:{entry.token_id}" if entry.token_id is not None else f"surface:{entry.surface}"
     return {
         "version": entry.version,
         "action": entry.action,
         "changedAt": iso_datetime(entry.changed_at),
         "sourceType": "API",
-        "sourceId": source,
+        "sourceId": entry.source,
         "surface": entry.surface,
         "changes": entry.changes,
     }

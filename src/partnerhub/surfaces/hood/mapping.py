@@ -8,9 +8,9 @@ from typing import Any
 from partnerhub.domain.accounts import Member
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.partners import Contact, PartnerDraft, PartnerView, first_value_per_type
-from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
+from partnerhub.errors import InvalidBody, ValidationFailed
 from partnerhub.surfaces.common.body import check_shape, parse_json
-from partnerhub.surfaces.common.validation import validate
+from partnerhub.surfaces.common.validation import refuse_nulls, validate
 from partnerhub.surfaces.hood.schemas import (
     HoodContactIn,
     HoodContactPatch,
@@ -35,14 +35,6 @@ def unwrap(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidBody("The body must be a JSON object.", field="body")
     return body
-
-
-def _refuse_nulls(body: dict[str, Any], fields: tuple[str, ...]) -> None:
-    problems = ProblemList()
-    for name in fields:
-        if name in body and body[name] is None:
-            problems.add(name, f"{name} must not be null.")
-    problems.raise_if_any()
 
 
 def partner_draft(body: Any) -> PartnerDraft:
@@ -73,7 +65,7 @@ def partner_draft(body: Any) -> PartnerDraft:
 def partner_patch(body: Any) -> tuple[dict[str, Any], dict[str, str | None] | None]:
     """The changes a PATCH asks for (absent fields left out), and legacy contact updates."""
     raw = unwrap(body)
-    _refuse_nulls(raw, NOT_NULLABLE)
+    refuse_nulls(raw, NOT_NULLABLE)
     data = validate(HoodPartnerPatch, raw)
     sent = data.model_fields_set
     for frozen, rule in (
@@ -106,7 +98,7 @@ def contact_create(body: Any) -> HoodContactIn:
 
 def contact_patch(body: Any) -> HoodContactPatch:
     raw = unwrap(body)
-    _refuse_nulls(raw, ("type", "value"))
+    refuse_nulls(raw, ("type", "value"))
     return validate(HoodContactPatch, raw)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
-from partnerhub.ratelimit import Decision, Policy, Window
+from partnerhub.ratelimit import Policy, Window
+from partnerhub.surfaces.common.ratelimits import custom_policy
 
 TIERS = {
     "A": (1, 15),
@@ -23,15 +24,5 @@ def policies(actor: Actor, settings: Settings) -> tuple[Policy]:
     """The account's tier, or its own windows when set (`accounts limits --hood 100/1,1000/60`)."""
     custom = actor.rate_limits.get("hood")
     if custom:
-        windows = tuple(Window(int(a), int(s), f"{s}s") for a, s in custom)
-        return (Policy("hood-custom", windows),)
+        return (custom_policy("hood-custom", custom),)
     return (_TIER_POLICIES.get(actor.hood_tier, _TIER_POLICIES["C"]),)
-
-
-def headers(decision: Decision) -> dict[str, str]:
-    state = decision.tightest()
-    return {
-        "X-RateLimit-Limit": str(state.window.amount),
-        "X-RateLimit-Remaining": str(state.remaining),
-        "X-RateLimit-Reset": str(state.reset_seconds),
-    }

@@ -7,11 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from partnerhub.domain import ids
 from partnerhub.domain.listquery import ListQuery, ResourceSpec, parse_list_query
 from partnerhub.domain.versioning import etag
 from partnerhub.services import contacts, history, members, partners
-from partnerhub.surfaces.common import ids, openapi, responses
+from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.edge import Edge
+from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
 from partnerhub.surfaces.hood import mapping, query, ratelimits
 from partnerhub.surfaces.hood.schemas import (
     HoodContact,
@@ -28,7 +30,7 @@ from partnerhub.surfaces.hood.schemas import (
 )
 
 PREFIX = "/v1/hood"
-edge = Edge("hood", ratelimits.policies, ratelimits.headers)
+edge = Edge("hood", ratelimits.policies, x_ratelimit_headers)
 router = APIRouter(prefix=PREFIX, tags=["Hood"])
 
 PARTNERS_READ = ("hood.partners.read", "hood.partners.write")

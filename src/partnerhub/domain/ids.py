@@ -7,8 +7,13 @@ import uuid
 from partnerhub.errors import NotFound
 
 
+def is_numeric_id(value: str) -> bool:
+    """Digits only, and short enough for a 64-bit column."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
+
+
 def numeric(value: str, kind: str) -> int:
-    if value.isascii() and value.isdigit() and len(value) <= 18:
+    if is_numeric_id(value):
         return int(value)
     raise NotFound(kind, value[:64])
 
