@@ -43,21 +43,16 @@ def partner_draft(body: Any) -> PartnerDraft:
     if data.contact is not None:
         contacts += [(k, v) for k, v in data.contact.model_dump(exclude_none=True).items()]
     contacts += [(c.type, c.value) for c in data.contacts or []]
+    terms = data.payment_terms.model_dump(exclude_none=True) if data.payment_terms else {}
+    address = data.billing_address.normalized() if data.billing_address else {}
     return PartnerDraft(
         name=data.name,
         description=data.description,
         type=tuple(dict.fromkeys(data.type)),
         status=data.status,
         manager_ids=tuple(dict.fromkeys(data.manager_ids)),
-        payment_terms=data.payment_terms.model_dump(exclude_none=True) or None
-        if data.payment_terms
-        else None,
-        billing_address={
-            k: v for k, v in data.billing_address.normalized().items() if v is not None
-        }
-        or None
-        if data.billing_address
-        else None,
+        payment_terms=terms or None,
+        billing_address={k: v for k, v in address.items() if v is not None} or None,
         contacts=tuple(contacts),
     )
 
