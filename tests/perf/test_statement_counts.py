@@ -40,7 +40,7 @@ def counting(world: World) -> Iterator[list[str]]:
     def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(" ".join(statement.split()))
 
-    engine = world.runtime.db.engine.sync_engine
+    engine = world.runtime.db.sync_engine
     event.listen(engine, "before_cursor_execute", before)
     try:
         yield statements

@@ -7,20 +7,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from partnerhub.errors import Unavailable
+from partnerhub.storage.connection import AsyncConn, SyncConn
 from partnerhub.storage.unit_of_work import UnitOfWork
-from partnerhub.storage.urls import async_url
+from partnerhub.storage.urls import async_url, sync_url
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: Engine) -> None:
     # SQLite transactions are begun by hand so writers can take the write lock up front
     # (BEGIN IMMEDIATE): a read-modify-write can then never lose an update or deadlock.
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -33,18 +34,26 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
         mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 class Database:
-    """Owns the engine; hands out units of work."""
+    """Owns the engine; hands out units of work.
+
+    PostgreSQL goes through an async engine (asyncpg). SQLite goes through a synchronous one
+    (the standard library's sqlite3) whose statements run on the event loop's own thread
+    (storage/connection.py says why).
+    """
+
+    engine: AsyncEngine | None
+    sqlite_engine: Engine | None
 
     def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
-        self.url = async_url(database_url)
-        self.dialect = make_url(self.url).get_backend_name()
+        self.dialect = make_url(async_url(database_url)).get_backend_name()
+        self.engine = self.sqlite_engine = None
         # SQLite has one write lock per file. Writers of this process queue for it here, in
         # order, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms:
         # under load that handler gave PATCH a p99 of ~0.9 s (bench/, README "Performance").
@@ -52,12 +61,27 @@ class Database:
         self._write_queue: asyncio.Lock | None = None
         if self.dialect == "sqlite":
             self._write_queue = asyncio.Lock()
-            self.engine = create_async_engine(self.url, pool_size=pool_size, max_overflow=0)
-            _configure_sqlite(self.engine)
+            # Checking a connection out must never wait: a wait would block the event loop.
+            # SQLite connections are cheap, so the pool keeps `pool_size` and opens more freely.
+            self.sqlite_engine = create_engine(
+                sync_url(database_url),
+                pool_size=pool_size,
+                max_overflow=-1,
+                connect_args={"check_same_thread": False},
+            )
+            _configure_sqlite(self.sqlite_engine)
         else:
             self.engine = create_async_engine(
-                self.url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+                async_url(database_url),
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=False,
             )
+
+    @property
+    def sync_engine(self) -> Engine:
+        """The synchronous face of the engine, for event listeners (tests count statements)."""
+        return self.sqlite_engine or self.engine.sync_engine  # type: ignore[union-attr]
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
@@ -74,6 +98,11 @@ class Database:
 
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[UnitOfWork]:
+        if self.sqlite_engine is not None:
+            async with self._sqlite_transaction(self.sqlite_engine, write=write) as uow:
+                yield uow
+            return
+        assert self.engine is not None
         conn = self.engine.connect()
         try:
             await conn.start()
@@ -82,21 +111,46 @@ class Database:
         try:
             conn = await conn.execution_options(write=write)
             async with conn.begin():
-                yield UnitOfWork(conn, self.dialect)
+                yield UnitOfWork(AsyncConn(conn), self.dialect)
         except DBAPIError as exc:
-            if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
-                raise Unavailable("The database is unreachable or busy.") from exc
+            _raise_unavailable(exc)
             raise
         finally:
             await conn.close()
 
+    @asynccontextmanager
+    async def _sqlite_transaction(
+        self, engine: Engine, *, write: bool
+    ) -> AsyncIterator[UnitOfWork]:
+        try:
+            conn = engine.connect()
+        except (DBAPIError, OSError) as exc:
+            raise Unavailable("The database is unreachable.") from exc
+        try:
+            conn = conn.execution_options(write=write)
+            with conn.begin():
+                yield UnitOfWork(SyncConn(conn), self.dialect)
+        except DBAPIError as exc:
+            _raise_unavailable(exc)
+            raise
+        finally:
+            conn.close()
+
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with self.transaction() as uow:
+                await uow.conn.execute(text("SELECT 1"))
         except Exception:  # readiness: any failure to reach the database means "not ready"
             return False
         return True
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        if self.sqlite_engine is not None:
+            self.sqlite_engine.dispose()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def _raise_unavailable(exc: DBAPIError) -> None:
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        raise Unavailable("The database is unreachable or busy.") from exc

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
+from partnerhub.storage.connection import Conn
 from partnerhub.storage.repos.accounts import AccountsRepo, MembersRepo, TokensRepo
 from partnerhub.storage.repos.core_partners import CorePartnersRepo
 from partnerhub.storage.repos.crm import CrmRepo
@@ -20,7 +19,7 @@ class UnitOfWork:
     It never commits: whoever opened the transaction (`Database.transaction`) does.
     """
 
-    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+    def __init__(self, conn: Conn, dialect: str) -> None:
         self.conn = conn
         self.dialect = dialect
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from sqlalchemy.engine import make_url
 
 
+def sync_url(database_url: str) -> str:
+    """The SQLite URL for the standard library's driver (`sqlite:///x.db`)."""
+    return str(make_url(database_url).set(drivername="sqlite"))
+
+
 def async_url(database_url: str) -> str:
     """Map the user-facing URL (`sqlite:///x.db`, `postgresql://…`) to its async driver."""
     url = make_url(database_url)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, overload
 
-from sqlalchemy import Select, Table
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Select, Table, Update, bindparam, update
 
 from partnerhub.domain.clock import utcnow
+from partnerhub.storage.connection import Conn
 
 __all__ = ["Repo", "as_utc", "utcnow"]
 
@@ -24,8 +25,17 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+@cache
+def _update_by_id(table: Table) -> Update:
+    # Built once per table: the SET clause comes from the parameters at execution, so every
+    # update of the same columns reuses one compiled statement.
+    return update(table).where(
+        table.c.account_id == bindparam("where_account_id"), table.c.id == bindparam("where_id")
+    )
+
+
 class Repo:
-    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+    def __init__(self, conn: Conn, dialect: str) -> None:
         self.conn = conn
         self.dialect = dialect
 
@@ -35,6 +45,13 @@ class Repo:
         if self.dialect != "postgresql":
             return stmt
         return stmt.with_for_update(of=of) if of is not None else stmt.with_for_update()
+
+    async def update_by_id(
+        self, table: Table, account_id: int, row_id: int, values: dict[str, Any]
+    ) -> None:
+        """Set `values` on the account's row `row_id` of `table`."""
+        params = {**values, "where_account_id": account_id, "where_id": row_id}
+        await self.conn.execute(_update_by_id(table), params)
 
     async def insert_returning_id(self, table: Table, values: dict[str, Any]) -> int:
         result = await self.conn.execute(table.insert().values(**values).returning(table.c.id))

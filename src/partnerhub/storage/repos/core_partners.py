@@ -183,11 +183,7 @@ class CorePartnersRepo(Repo):
         )
 
     async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(partners)
-            .where(_p.account_id == account_id, _p.id == partner_id)
-            .values(**values)
-        )
+        await self.update_by_id(partners, account_id, partner_id, values)
 
     async def has_children(self, account_id: int, partner_id: int) -> bool:
         stmt = select(exists().where(_p.account_id == account_id, _p.parent_id == partner_id))

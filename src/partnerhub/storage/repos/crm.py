@@ -25,11 +25,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement
 
 from partnerhub.domain.crm_properties import OBJECT_TYPE, Group, PropertyDef, Record, iso_ms
 from partnerhub.domain.crm_search import NEGATIVE_OPERATORS, Filter, SearchRequest, Sort
+from partnerhub.storage.connection import Conn
 from partnerhub.storage.listquery_sql import escape_like
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import crm_objects as objects
@@ -124,7 +124,7 @@ _PROPERTIES = (
 class CrmRepo(Repo):
     object_type = OBJECT_TYPE
 
-    def __init__(self, conn: AsyncConnection, dialect: str) -> None:
+    def __init__(self, conn: Conn, dialect: str) -> None:
         super().__init__(conn, dialect)
         # Property definitions, read once per transaction: every object read or write needs
         # them, often more than once. Property writes below forget them.
@@ -287,16 +287,17 @@ class CrmRepo(Repo):
         return _record(row) if row else None
 
     async def update_object(self, account_id: int, record: Record) -> None:
-        await self.conn.execute(
-            update(objects)
-            .where(*self._objects_where(account_id), _o.id == record.id)
-            .values(
-                version=record.version,
-                properties=record.properties,
-                archived=int(record.archived),
-                archived_at=record.archived_at,
-                updated_at=record.updated_at,
-            )
+        await self.update_by_id(
+            objects,
+            account_id,
+            record.id,
+            {
+                "version": record.version,
+                "properties": record.properties,
+                "archived": int(record.archived),
+                "archived_at": record.archived_at,
+                "updated_at": record.updated_at,
+            },
         )
 
     async def list_objects(

@@ -8,21 +8,24 @@ from partnerhub.domain.history import HistoryEntry
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import history
 
+_INSERT = history.insert()
+
 
 class HistoryRepo(Repo):
     async def add(self, account_id: int, entry: HistoryEntry) -> None:
         await self.conn.execute(
-            history.insert().values(
-                account_id=account_id,
-                object_type=entry.object_type,
-                object_id=entry.object_id,
-                version=entry.version,
-                action=entry.action,
-                surface=entry.surface,
-                token_id=entry.token_id,
-                changed_at=entry.changed_at,
-                changes=entry.changes,
-            )
+            _INSERT,
+            {
+                "account_id": account_id,
+                "object_type": entry.object_type,
+                "object_id": entry.object_id,
+                "version": entry.version,
+                "action": entry.action,
+                "surface": entry.surface,
+                "token_id": entry.token_id,
+                "changed_at": entry.changed_at,
+                "changes": entry.changes,
+            },
         )
 
     async def list(

@@ -92,11 +92,7 @@ class HoodPartnersRepo(Repo):
         return _partner(row) if row else None
 
     async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(partners)
-            .where(_p.account_id == account_id, _p.id == partner_id)
-            .values(**values)
-        )
+        await self.update_by_id(partners, account_id, partner_id, values)
 
     async def list(
         self, account_id: int, query: ListQuery, spec: ResourceSpec
