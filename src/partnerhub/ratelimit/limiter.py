@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -22,6 +23,8 @@ from limits.errors import StorageError
 from limits.util import WindowStats
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
+
+T = TypeVar("T")
 
 KEY_PREFIX = "partnerhub"
 # Fail fast (then 503) rather than stall requests when Redis is down: 1 s per attempt, 1 retry.
@@ -130,17 +133,26 @@ class RateLimiter:
             )
         # One stats read per window stands in for `test` (remaining >= cost is the same check)
         # and also yields the reset times; windows are queried concurrently.
-        before = await asyncio.gather(*(strategy.get_window_stats(i, key) for i in items))
+        before = await _each(strategy.get_window_stats(i, key) for i in items)
         now = time.time()
         short = [s.remaining < cost for s in before]
         if any(short):
             return _refused(policy, before, short, now)
-        acquired = await asyncio.gather(*(strategy.hit(i, key, cost=cost) for i in items))
+        acquired = await _each(strategy.hit(i, key, cost=cost) for i in items)
         if not all(acquired):  # a concurrent request took the last slot in between
-            after = await asyncio.gather(*(strategy.get_window_stats(i, key) for i in items))
+            after = await _each(strategy.get_window_stats(i, key) for i in items)
             return _refused(policy, after, [not ok for ok in acquired], time.time())
         states = tuple(_state(w, s, now, cost) for w, s in zip(policy.windows, before, strict=True))
         return Decision(True, states, 0)
+
+
+async def _each(calls: Iterable[Awaitable[T]]) -> list[T]:
+    """Await all of `calls` concurrently; a single call is awaited directly (most policies have
+    one window, and a task per call costs more than the call on the memory backend)."""
+    pending = list(calls)
+    if len(pending) == 1:
+        return [await pending[0]]
+    return list(await asyncio.gather(*pending))
 
 
 def _state(window: Window, stats: WindowStats, now: float, spent: int = 0) -> WindowState:

@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
+import orjson
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from partnerhub.errors import Unavailable
-from partnerhub.storage.connection import AsyncConn, SyncConn
+from partnerhub.storage.connection import AsyncConn, Observer, SyncConn
 from partnerhub.storage.unit_of_work import UnitOfWork
 from partnerhub.storage.urls import async_url, sync_url
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+# JSON columns are (de)serialized on every read and write of an object: orjson, not json.
+_JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -36,8 +47,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Any) -> None:
-        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Straight to the driver: BEGIN needs none of SQLAlchemy's statement machinery.
+        write = conn.get_execution_options().get("write")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 class Database:
@@ -54,6 +66,7 @@ class Database:
     def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
         self.dialect = make_url(async_url(database_url)).get_backend_name()
         self.engine = self.sqlite_engine = None
+        self.observers: list[Observer] = []
         # SQLite has one write lock per file. Writers of this process queue for it here, in
         # order, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms:
         # under load that handler gave PATCH a p99 of ~0.9 s (bench/, README "Performance").
@@ -65,6 +78,7 @@ class Database:
             # SQLite connections are cheap, so the pool keeps `pool_size` and opens more freely.
             self.sqlite_engine = create_engine(
                 sync_url(database_url),
+                **_JSON_CODEC,
                 pool_size=pool_size,
                 max_overflow=-1,
                 connect_args={"check_same_thread": False},
@@ -73,9 +87,11 @@ class Database:
         else:
             self.engine = create_async_engine(
                 async_url(database_url),
+                **_JSON_CODEC,
                 pool_size=pool_size,
                 max_overflow=pool_size,
                 pool_pre_ping=False,
+                isolation_level="AUTOCOMMIT",
             )
 
     @property
@@ -106,15 +122,20 @@ class Database:
         conn = self.engine.connect()
         try:
             await conn.start()
+            driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
         except (DBAPIError, OSError) as exc:
             raise Unavailable("The database is unreachable.") from exc
         try:
-            conn = await conn.execution_options(write=write)
-            async with conn.begin():
-                yield UnitOfWork(AsyncConn(conn), self.dialect)
+            # The engine is in autocommit mode: the transaction is asyncpg's own, and every
+            # statement on this connection, through SQLAlchemy or prepared, runs inside it.
+            async with driver.transaction():
+                yield UnitOfWork(AsyncConn(conn, driver, self.observers), self.dialect)
         except DBAPIError as exc:
             _raise_unavailable(exc)
             raise
+        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as exc:
+            raise Unavailable("The database is unreachable.") from exc
         finally:
             await conn.close()
 
@@ -129,10 +150,12 @@ class Database:
         try:
             conn = conn.execution_options(write=write)
             with conn.begin():
-                yield UnitOfWork(SyncConn(conn), self.dialect)
+                yield UnitOfWork(SyncConn(conn, self.observers), self.dialect)
         except DBAPIError as exc:
             _raise_unavailable(exc)
             raise
+        except sqlite3.OperationalError as exc:  # from a prepared statement: locked, I/O
+            raise Unavailable("The database is unreachable or busy.") from exc
         finally:
             conn.close()
 

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, select, update
 from partnerhub.domain.accounts import Account, Member, TokenInfo
 from partnerhub.domain.listquery import ListQuery, ResourceSpec
 from partnerhub.storage.listquery_sql import order_by, where_clauses
+from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc, utcnow
 from partnerhub.storage.tables import accounts, members, tokens
 
@@ -161,6 +162,11 @@ class TokensRepo(Repo):
 
 
 # Built once (hot path: every Hood partner read resolves its managers).
+_MEMBER = Prepared(
+    select(members).where(
+        members.c.account_id == bindparam("account_id"), members.c.id == bindparam("member_id")
+    )
+)
 _MEMBERS_IN = select(members).where(
     members.c.account_id == bindparam("account_id"),
     members.c.id.in_(bindparam("member_ids", expanding=True)),
@@ -189,17 +195,16 @@ class MembersRepo(Repo):
         return found
 
     async def get(self, account_id: int, member_id: int) -> Member | None:
-        row = (
-            await self.conn.execute(
-                select(members).where(members.c.account_id == account_id, members.c.id == member_id)
-            )
-        ).first()
+        row = await self.conn.fetch_one(_MEMBER, {"account_id": account_id, "member_id": member_id})
         return _member(row) if row else None
 
     async def get_many(self, account_id: int, member_ids: Iterable[int]) -> dict[int, Member]:
         ids = list(set(member_ids))
         if not ids:
             return {}
+        if len(ids) == 1:  # one partner's manager, the hot path
+            found = await self.get(account_id, ids[0])
+            return {found.id: found} if found else {}
         rows = await self.conn.execute(_MEMBERS_IN, {"account_id": account_id, "member_ids": ids})
         return {r.id: _member(r) for r in rows}
 

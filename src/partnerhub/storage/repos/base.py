@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import cache
+from functools import lru_cache
 from typing import Any, overload
 
-from sqlalchemy import Select, Table, Update, bindparam, update
+from sqlalchemy import Select, Table, bindparam, update
 
 from partnerhub.domain.clock import utcnow
 from partnerhub.storage.connection import Conn
+from partnerhub.storage.prepared import Prepared
 
 __all__ = ["Repo", "as_utc", "utcnow"]
 
@@ -25,13 +26,13 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
-@cache
-def _update_by_id(table: Table) -> Update:
-    # Built once per table: the SET clause comes from the parameters at execution, so every
-    # update of the same columns reuses one compiled statement.
-    return update(table).where(
+@lru_cache(maxsize=512)
+def _update_by_id(table: Table, columns: tuple[str, ...]) -> Prepared:
+    # One prepared statement per table and set of columns updated.
+    statement = update(table).where(
         table.c.account_id == bindparam("where_account_id"), table.c.id == bindparam("where_id")
     )
+    return Prepared(statement, column_keys=columns)
 
 
 class Repo:
@@ -51,7 +52,7 @@ class Repo:
     ) -> None:
         """Set `values` on the account's row `row_id` of `table`."""
         params = {**values, "where_account_id": account_id, "where_id": row_id}
-        await self.conn.execute(_update_by_id(table), params)
+        await self.conn.run(_update_by_id(table, tuple(sorted(values))), params)
 
     async def insert_returning_id(self, table: Table, values: dict[str, Any]) -> int:
         result = await self.conn.execute(table.insert().values(**values).returning(table.c.id))

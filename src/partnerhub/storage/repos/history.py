@@ -5,15 +5,29 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from partnerhub.domain.history import HistoryEntry
+from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import history
 
-_INSERT = history.insert()
+_INSERT = Prepared(
+    history.insert().inline(),
+    column_keys=(
+        "account_id",
+        "object_type",
+        "object_id",
+        "version",
+        "action",
+        "surface",
+        "token_id",
+        "changed_at",
+        "changes",
+    ),
+)
 
 
 class HistoryRepo(Repo):
     async def add(self, account_id: int, entry: HistoryEntry) -> None:
-        await self.conn.execute(
+        await self.conn.run(
             _INSERT,
             {
                 "account_id": account_id,

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from partnerhub.domain.listquery import ListQuery, ResourceSpec
 from partnerhub.domain.partners import Contact, Partner
 from partnerhub.storage.listquery_sql import order_by, where_clauses
+from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import hood_partner_contacts as contacts
 from partnerhub.storage.tables import hood_partners as partners
@@ -35,10 +36,19 @@ PARTNER_COLUMNS: dict[str, ColumnElement[Any]] = {
 
 # The hot paths' statements, built once: building a Core expression costs more Python than
 # executing its cached compilation (profile: README "Performance").
-_GET = select(partners).where(
+_SELECT_ONE = select(partners).where(
     _p.account_id == bindparam("account_id"), _p.id == bindparam("partner_id")
 )
-_GET_FOR_UPDATE = _GET.with_for_update()
+_GET = Prepared(_SELECT_ONE)
+_GET_FOR_UPDATE = Prepared(_SELECT_ONE.with_for_update())
+_CONTACTS_OF_ONE = Prepared(
+    select(contacts)
+    .where(
+        contacts.c.account_id == bindparam("account_id"),
+        contacts.c.partner_id == bindparam("partner_id"),
+    )
+    .order_by(contacts.c.seq)
+)
 _CONTACTS_OF = (
     select(contacts)
     .where(
@@ -88,7 +98,7 @@ class HoodPartnersRepo(Repo):
     async def get(self, account_id: int, partner_id: int, *, lock: bool = False) -> Partner | None:
         stmt = _GET_FOR_UPDATE if lock and self.dialect == "postgresql" else _GET
         params = {"account_id": account_id, "partner_id": partner_id}
-        row = (await self.conn.execute(stmt, params)).first()
+        row = await self.conn.fetch_one(stmt, params)
         return _partner(row) if row else None
 
     async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
@@ -124,7 +134,12 @@ class HoodContactsRepo(Repo):
         found: dict[int, list[Contact]] = {pid: [] for pid in ids}
         if not ids:
             return found
-        rows = await self.conn.execute(_CONTACTS_OF, {"account_id": account_id, "partner_ids": ids})
+        if len(ids) == 1:  # one object's read, the hot path
+            one = {"account_id": account_id, "partner_id": ids[0]}
+            rows = await self.conn.fetch(_CONTACTS_OF_ONE, one)
+        else:
+            many = {"account_id": account_id, "partner_ids": ids}
+            rows = list(await self.conn.execute(_CONTACTS_OF, many))
         for row in rows:
             found[row.partner_id].append(_contact(row))
         return found
