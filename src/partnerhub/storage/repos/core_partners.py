@@ -19,6 +19,7 @@ from sqlalchemy import (
     Numeric,
     String,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -32,6 +33,7 @@ from sqlalchemy import (
 
 from partnerhub.domain.core_partners import CorePartner
 from partnerhub.domain.core_query import CoreListQuery, Filter, as_text
+from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import core_partners as partners
 
@@ -91,6 +93,27 @@ def _in_scope(account_id: int, scope: str) -> list[ColumnElement[bool]]:
     return [_p.account_id == account_id, _p.path.startswith(scope, autoescape=True)]
 
 
+# The hot paths' statements (one partner by id, the root, one partner within a scope).
+_SELECT = select(partners, _PARENT_SID)
+_BY_ID = Prepared(
+    _SELECT.where(_p.account_id == bindparam("account_id"), _p.id == bindparam("partner_id"))
+)
+_ROOT = Prepared(
+    _SELECT.where(_p.account_id == bindparam("account_id"), _p.parent_id.is_(None))
+    .order_by(_p.id)
+    .limit(1)
+)
+# The scope as a prefix comparison, not LIKE: exact on both databases (SQLite's LIKE ignores
+# case), and on SQLite a LIKE with a bound pattern cost ~25 µs more per lookup.
+_SID_IN_SCOPE = _SELECT.where(
+    _p.account_id == bindparam("account_id"),
+    func.substr(_p.path, 1, func.length(bindparam("scope"))) == bindparam("scope"),
+    _p.partner_sid == bindparam("partner_sid"),
+)
+_GET = Prepared(_SID_IN_SCOPE)
+_GET_FOR_UPDATE = Prepared(_SID_IN_SCOPE.with_for_update(of=partners))
+
+
 def _glob(pattern: str) -> str:
     """SQL LIKE pattern → SQLite GLOB (case-sensitive, as LIKE is on PostgreSQL)."""
     out = []
@@ -146,21 +169,21 @@ class CorePartnersRepo(Repo):
         self, account_id: int, scope: str, partner_sid: str, *, lock: bool = False
     ) -> CorePartner | None:
         """The partner with this sid if it is the scope's partner or one of its descendants."""
-        stmt = self._select().where(*_in_scope(account_id, scope), _p.partner_sid == partner_sid)
-        return await self._one(stmt, lock=lock)
+        stmt = _GET_FOR_UPDATE if lock and self.dialect == "postgresql" else _GET
+        params = {"account_id": account_id, "scope": scope, "partner_sid": partner_sid}
+        return await self._prepared_one(stmt, params)
 
     async def get_by_id(self, account_id: int, partner_id: int) -> CorePartner | None:
-        stmt = self._select().where(_p.account_id == account_id, _p.id == partner_id)
-        return await self._one(stmt)
+        return await self._prepared_one(
+            _BY_ID, {"account_id": account_id, "partner_id": partner_id}
+        )
 
     async def get_root(self, account_id: int) -> CorePartner | None:
-        stmt = (
-            self._select()
-            .where(_p.account_id == account_id, _p.parent_id.is_(None))
-            .order_by(_p.id)
-            .limit(1)
-        )
-        return await self._one(stmt)
+        return await self._prepared_one(_ROOT, {"account_id": account_id})
+
+    async def _prepared_one(self, stmt: Prepared, params: dict[str, Any]) -> CorePartner | None:
+        row = await self.conn.fetch_one(stmt, params)
+        return _partner(row) if row else None
 
     async def get_by_login(self, login: str) -> tuple[CorePartner, str] | None:
         """Authentication: the partner owning this login (any account) and its password hash."""

@@ -31,6 +31,7 @@ from partnerhub.domain.crm_properties import OBJECT_TYPE, Group, PropertyDef, Re
 from partnerhub.domain.crm_search import NEGATIVE_OPERATORS, Filter, SearchRequest, Sort
 from partnerhub.storage.connection import Conn
 from partnerhub.storage.listquery_sql import escape_like
+from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import crm_objects as objects
 from partnerhub.storage.tables import crm_properties as properties
@@ -103,15 +104,15 @@ def value_hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-# The hot paths' statements, built once: building a Core expression costs more Python than
-# executing its cached compilation (profile: README "Performance").
-_OBJECT = select(objects).where(
+# The hot paths' statements, prepared once (storage/prepared.py).
+_SELECT_OBJECT = select(objects).where(
     _o.account_id == bindparam("account_id"),
     _o.object_type == bindparam("object_type"),
     _o.id == bindparam("object_id"),
 )
-_OBJECT_FOR_UPDATE = _OBJECT.with_for_update()
-_PROPERTIES = (
+_OBJECT = Prepared(_SELECT_OBJECT)
+_OBJECT_FOR_UPDATE = Prepared(_SELECT_OBJECT.with_for_update())
+_PROPERTIES = Prepared(
     select(properties)
     .where(
         properties.c.account_id == bindparam("account_id"),
@@ -210,7 +211,7 @@ class CrmRepo(Repo):
     async def list_properties(self, account_id: int) -> dict[str, PropertyDef]:
         if account_id not in self._properties:
             params = {"account_id": account_id, "object_type": self.object_type}
-            rows = await self.conn.execute(_PROPERTIES, params)
+            rows = await self.conn.fetch(_PROPERTIES, params)
             self._properties[account_id] = {r.name: _property(r) for r in rows}
         return dict(self._properties[account_id])
 
@@ -283,7 +284,7 @@ class CrmRepo(Repo):
     ) -> Record | None:
         stmt = _OBJECT_FOR_UPDATE if lock and self.dialect == "postgresql" else _OBJECT
         params = {"account_id": account_id, "object_type": self.object_type, "object_id": object_id}
-        row = (await self.conn.execute(stmt, params)).first()
+        row = await self.conn.fetch_one(stmt, params)
         return _record(row) if row else None
 
     async def update_object(self, account_id: int, record: Record) -> None:
