@@ -279,5 +279,6 @@ core_partners = Table(
         postgresql_ops={"path": "text_pattern_ops"},
     ),
     Index("ix_core_partners_parent", "parent_id"),
+    Index("ix_core_partners_account_created", "account_id", "date_created", "id"),
     sqlite_autoincrement=True,
 )
