@@ -1,7 +1,9 @@
 """The CRM search request (HubSpot's PublicObjectSearchRequest) as a checked, typed tree.
 
 Parsing resolves every property against the account's definitions and turns each filter value
-into the comparable form of its property's type; storage compiles the tree to SQL.
+into the comparable form of its property's type; storage compiles the tree to SQL. The limits and
+enumerations below are the only definition of the body's rules: the surface's OpenAPI model of
+the body is built from them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from partnerhub.errors import ValidationFailed
 MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6
 MAX_FILTERS = 18
+MAX_SORTS = 1
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 200
 MAX_RESULTS = 10_000
@@ -45,7 +48,8 @@ Operator = Literal[
 OPERATORS: tuple[str, ...] = get_args(Operator)
 RANGE_OPERATORS = ("LT", "LTE", "GT", "GTE", "BETWEEN")
 NEGATIVE_OPERATORS = ("NEQ", "NOT_IN", "NOT_CONTAINS_TOKEN")
-DIRECTIONS = ("ASCENDING", "DESCENDING")
+Direction = Literal["ASCENDING", "DESCENDING"]
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
 # How a property's values compare. Columns: id, created, updated; the rest are JSON values.
 Kind = str  # id | created | updated | number | date | datetime | bool | enum | multi | text
@@ -174,7 +178,7 @@ def _sort(data: Any, defs: Mapping[str, PropertyDef]) -> Sort | None:
         raise _fail("sorts", "sorts must be an array.")
     if not data:
         return None
-    if len(data) > 1:
+    if len(data) > MAX_SORTS:
         raise _fail("sorts", "Only one sort is allowed.", "TOO_MANY_SORTS")
     item = data[0]
     if isinstance(item, str):

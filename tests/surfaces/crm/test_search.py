@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from crm.kit import OBJECTS, assert_crm_error, create, define, define_seed, set_crm_limits
 from harness import World
+from partnerhub.domain import crm_search
+from partnerhub.domain.crm_properties import BUILTINS
+from partnerhub.errors import ValidationFailed
 
 SEARCH = f"{OBJECTS}/search"
 WHEN = {"name": "when", "label": "When", "type": "datetime", "fieldType": "date"}
@@ -177,3 +181,84 @@ class TestSearch:
         big = {"query": "x" * 3001}
         response = await world.client.post(SEARCH, json=big, headers=world.alice.headers())
         assert_crm_error(response, 400, "VALIDATION_ERROR")
+
+
+def _accepted(body: dict[str, Any]) -> bool:
+    try:
+        crm_search.parse(body, BUILTINS)
+    except ValidationFailed:
+        return False
+    return True
+
+
+class TestDocumentedSchema:
+    """The OpenAPI description of the search body states the rules `crm_search.parse` enforces:
+    each documented bound is accepted and one past it refused, each documented value accepted."""
+
+    async def test_documented_bounds_are_the_enforced_ones(self, world: World) -> None:
+        schemas = (await world.client.get("/openapi.json")).json()["components"]["schemas"]
+        body = schemas["CrmSearchRequest"]["properties"]
+        group = schemas["CrmFilterGroup"]
+        groups = body["filterGroups"]["maxItems"]
+        per_group = group["properties"]["filters"]["maxItems"]
+        total = int(re.findall(r"at most (\d+) filters", body["filterGroups"]["description"])[0])
+        sorts = body["sorts"]["maxItems"]
+        low, high = body["limit"]["minimum"], body["limit"]["maximum"]
+        one = {"propertyName": "hs_object_id", "operator": "GT", "value": "0"}
+
+        def in_groups(n: int) -> dict[str, Any]:
+            return {"filterGroups": [{"filters": [one]}] * n}
+
+        def in_one_group(n: int) -> dict[str, Any]:
+            return {"filterGroups": [{"filters": [one] * n}]}
+
+        def in_full_groups(n: int) -> dict[str, Any]:
+            full, rest = divmod(n, per_group)
+            sizes = [per_group] * full + ([rest] if rest else [])
+            return {"filterGroups": [{"filters": [one] * size} for size in sizes]}
+
+        def sorted_by(n: int) -> dict[str, Any]:
+            return {"sorts": ["hs_object_id"] * n}
+
+        def limit(n: int) -> dict[str, Any]:
+            return {"limit": n}
+
+        for make, bound, past in [
+            (in_groups, groups, groups + 1),
+            (in_one_group, per_group, per_group + 1),
+            (in_full_groups, total, total + 1),
+            (sorted_by, sorts, sorts + 1),
+            (limit, high, high + 1),
+            (limit, low, low - 1),
+        ]:
+            assert _accepted(make(bound)), (make.__name__, bound)
+            assert not _accepted(make(past)), (make.__name__, past)
+        assert crm_search.parse({}, BUILTINS).limit == body["limit"]["default"]
+        # A group without filters is accepted, so the documentation must not require them.
+        assert _accepted({"filterGroups": [{}]})
+        assert "filters" not in group.get("required", [])
+
+    async def test_documented_enums_are_the_enforced_ones(self, world: World) -> None:
+        schemas = (await world.client.get("/openapi.json")).json()["components"]["schemas"]
+        operator = schemas["CrmFilter"]["properties"]["operator"]
+        direction = schemas["CrmSort"]["properties"]["direction"]
+        assert set(operator["enum"]) == set(crm_search.OPERATORS)
+        for op in operator["enum"]:
+            assert _accepted(_f("hs_object_id", op, value="1", highValue="2", values=["1"])), op
+        assert not _accepted(_f("hs_object_id", "LIKE", value="1"))
+        no_operator = {"propertyName": "hs_object_id", "value": "1"}
+        [[parsed]] = crm_search.parse(
+            {"filterGroups": [{"filters": [no_operator]}]}, BUILTINS
+        ).groups
+        assert parsed.operator == operator["default"]
+
+        assert set(direction["enum"]) == set(crm_search.DIRECTIONS)
+        for value in direction["enum"]:
+            sort = crm_search.parse(
+                {"sorts": [{"propertyName": "hs_object_id", "direction": value}]}, BUILTINS
+            ).sort
+            assert sort is not None and sort.descending == (value == "DESCENDING")
+        assert not _accepted({"sorts": [{"propertyName": "hs_object_id", "direction": "UP"}]})
+        unsorted = crm_search.parse({"sorts": [{"propertyName": "hs_object_id"}]}, BUILTINS).sort
+        assert unsorted is not None and direction["default"] == "ASCENDING"
+        assert not unsorted.descending

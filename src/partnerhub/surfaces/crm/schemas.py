@@ -7,8 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from partnerhub.domain import crm_search
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES
-from partnerhub.domain.crm_search import Operator
+from partnerhub.domain.crm_search import Direction, Operator
 
 
 def _id_text(value: Any) -> Any:
@@ -134,6 +135,10 @@ class CrmBatchResponse(_Out):
     errors: list[CrmStandardError] | None = Field(None, description="Only in 207 answers")
 
 
+# The search body is checked by `domain.crm_search.parse` (it resolves properties and types
+# values, which a schema cannot); these models only document it, built from the same constants.
+
+
 class CrmFilter(_In):
     propertyName: str
     operator: Operator = "EQ"
@@ -143,27 +148,39 @@ class CrmFilter(_In):
 
 
 class CrmFilterGroup(_In):
-    filters: list[CrmFilter] = Field(max_length=6)
+    filters: list[CrmFilter] = Field(
+        default_factory=list, max_length=crm_search.MAX_FILTERS_PER_GROUP
+    )
 
 
 class CrmSort(_In):
     propertyName: str
-    direction: Literal["ASCENDING", "DESCENDING"] = "ASCENDING"
+    direction: Direction = "ASCENDING"
 
 
 class CrmSearchRequest(_In):
+    model_config = ConfigDict(
+        json_schema_extra={"description": f"At most {crm_search.MAX_BODY_CHARS} characters of JSON"}
+    )
+
     filterGroups: list[CrmFilterGroup] = Field(
-        default_factory=list, max_length=5, description="OR-ed; ≤ 18 filters in total"
+        default_factory=list,
+        max_length=crm_search.MAX_GROUPS,
+        description=f"OR-ed; at most {crm_search.MAX_FILTERS} filters in total",
     )
     sorts: list[CrmSort | str] = Field(
         default_factory=list,
-        max_length=1,
+        max_length=crm_search.MAX_SORTS,
         description='One sort: {propertyName, direction}, "prop" or "-prop"',
     )
     query: str | None = Field(None, description="Searched in every text property")
     properties: list[str] = Field(default_factory=list)
-    limit: int = Field(10, ge=1, le=200)
-    after: str | None = Field(None, description="Offset of the page (paging.next.after)")
+    limit: int = Field(crm_search.DEFAULT_LIMIT, ge=1, le=crm_search.MAX_LIMIT)
+    after: str | None = Field(
+        None,
+        description="Offset of the page (paging.next.after); "
+        f"after + limit is at most {crm_search.MAX_RESULTS}",
+    )
 
 
 class CrmSearchResponse(_Out):
