@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from crm.kit import ISO_MS, OBJECTS, assert_crm_error, create, define, define_seed, read
 from harness import Tenant, World
 
@@ -191,3 +193,68 @@ class TestBatchArchive:
             headers=world.alice.headers(token),
         )
         assert_crm_error(response, 403, "MISSING_SCOPES")
+
+
+class TestEveryInputFailed:
+    """One rule for every batch that answers per input: 207 when some inputs failed, the first
+    error itself (no 207) when all of them failed."""
+
+    FAILING = {
+        "read": ({"id": "424242"}, 404, "OBJECT_NOT_FOUND"),
+        "create": ({"properties": {"nope": "1"}}, 400, "VALIDATION_ERROR"),
+        "update": ({"id": "424242", "properties": {}}, 404, "OBJECT_NOT_FOUND"),
+        "upsert": ({"id": "x.example", "properties": {}}, 400, "VALIDATION_ERROR"),
+    }
+
+    @pytest.mark.parametrize("what", list(FAILING))
+    async def test_all_failed_is_the_error_and_some_failed_is_207(
+        self, world: World, what: str
+    ) -> None:
+        await define(world, world.alice, UNIQUE)
+        existing = await create(world, world.alice)
+        working = {
+            "read": {"id": existing["id"]},
+            "create": {"properties": {}},
+            "update": {"id": existing["id"], "properties": {"domain": "b.example"}},
+            "upsert": {"id": "a.example", "idProperty": "domain", "properties": {}},
+        }[what]
+        failing, status, category = self.FAILING[what]
+        body = assert_crm_error(
+            await _post(world, what, {"inputs": [failing] * 2}), status, category
+        )
+        assert "results" not in body
+        partial = await _post(world, what, {"inputs": [failing, working]})
+        assert partial.status_code == 207, partial.text
+        assert partial.json()["numErrors"] == 1 and len(partial.json()["results"]) == 1
+
+
+class TestOtherMethods:
+    async def test_batch_routes_answer_405_with_allow_post(self, world: World) -> None:
+        spec = (await world.client.get("/openapi.json")).json()
+        batches = [p for p in spec["paths"] if p.startswith(f"{OBJECTS}/batch/")]
+        assert sorted(p.rsplit("/", 1)[1] for p in batches) == sorted(
+            ["read", "create", "update", "upsert", "archive"]
+        )
+        for path in batches:
+            for method in ("GET", "PATCH", "PUT", "DELETE"):
+                response = await world.client.request(
+                    method, path, json={"inputs": []}, headers=world.alice.headers()
+                )
+                assert_crm_error(response, 405, "METHOD_NOT_ALLOWED")
+                assert response.headers["allow"] == "POST", (method, path)
+
+    async def test_ids_with_slashes_still_reach_the_object(self, world: World) -> None:
+        # Only a batch route's exact path is kept from the object routes.
+        await define(world, world.alice, UNIQUE)
+        for value in ("batch/readme", "batch/read/more", "batch/other"):
+            created = await create(world, world.alice, domain=value)
+            for method in ("GET", "PATCH"):
+                response = await world.client.request(
+                    method,
+                    f"{OBJECTS}/{value.replace('/', '%2F')}",
+                    params={"idProperty": "domain"},
+                    json={"properties": {}},
+                    headers=world.alice.headers(),
+                )
+                assert response.status_code == 200, response.text
+                assert response.json()["id"] == created["id"]

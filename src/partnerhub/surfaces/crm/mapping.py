@@ -19,7 +19,7 @@ from partnerhub.domain.crm_properties import (
     iso_datetime,
 )
 from partnerhub.domain.history import HistoryEntry
-from partnerhub.errors import DomainError, InvalidBody, ValidationFailed
+from partnerhub.errors import InvalidBody, ValidationFailed
 from partnerhub.services.crm_objects import BatchFailure, ValueVersion
 from partnerhub.surfaces.common.validation import validate
 from partnerhub.surfaces.crm.errors import standard_error
@@ -244,10 +244,6 @@ def failure_wire(failure: BatchFailure) -> dict[str, Any]:
     context.update(failure.context)
     error["context"] = context
     return error
-
-
-def first_error(failures: Sequence[BatchFailure]) -> DomainError:
-    return failures[0].error
 
 
 def property_wire(prop: PropertyDef) -> dict[str, Any]:

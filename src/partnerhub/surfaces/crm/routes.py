@@ -4,9 +4,11 @@ groups, and each object's history."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.responses import Response
 
 from partnerhub.domain.accounts import Actor
@@ -45,6 +47,8 @@ from partnerhub.surfaces.crm.schemas import (
 PREFIX = "/crm/v3"
 OBJECTS = "/objects/partner_clients"
 PROPERTIES = "/properties/partner_clients"
+BATCH = f"{OBJECTS}/batch/"
+BATCH_OPERATIONS = ("read", "create", "update", "upsert", "archive")
 edge = Edge("crm", ratelimits.policies, ratelimits.headers)
 router = APIRouter(prefix=PREFIX, tags=["CRM"])
 
@@ -56,6 +60,17 @@ READ_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 429)
 # Reads that take a body (batch read, search) can also refuse its size or media type.
 BODY_READ_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 413, 415, 429)
 WRITE_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
+
+
+class _ObjectIdConvertor(PathConvertor):
+    # Ids may hold "/" (a unique property's value, sent percent-encoded and decoded before
+    # routing), so the object routes take a path; but never a batch route's own path: another
+    # method there must answer 405 (Allow: POST), not reach the object route as a bad id.
+    regex = f"(?!batch/(?:{'|'.join(BATCH_OPERATIONS)})$).*"
+
+
+register_url_convertor("crm_object_id", _ObjectIdConvertor())
+OBJECT = OBJECTS + "/{object_id:crm_object_id}"
 
 
 def _multi(
@@ -157,12 +172,22 @@ async def create_object(request: Request) -> Response:
     return await edge.create(request, actor, body.raw, make)
 
 
-def _batch_status(failed: int, success: int) -> int:
-    return 207 if failed else success
+def _batch_answer(
+    results: list[dict[str, Any]],
+    failures: Sequence[crm_objects.BatchFailure],
+    started: datetime,
+    success: int,
+) -> Response:
+    """`success` when every input worked, 207 listing the errors when some failed, and the
+    first error itself when all of them failed (HubSpot answers no 207 without results)."""
+    if failures and not results:
+        raise failures[0].error
+    body = mapping.batch_wire(results, failures, started, utcnow())
+    return responses.json(body, 207 if failures else success)
 
 
 @router.post(
-    f"{OBJECTS}/batch/read",
+    BATCH + "read",
     operation_id="crm_batch_read_partner_clients",
     summary="Read a batch of partner clients",
     response_model=CrmBatchResponse,
@@ -184,15 +209,12 @@ async def batch_read(request: Request) -> Response:
             id_property=data.idProperty,
             archived=archived,
         )
-        if not records and failures:
-            raise mapping.first_error(failures)
         results = await _wire(uow, actor, records, names, data.propertiesWithHistory)
-    body = mapping.batch_wire(results, failures, started, utcnow())
-    return responses.json(body, _batch_status(len(failures), 200))
+    return _batch_answer(results, failures, started, 200)
 
 
 @router.post(
-    f"{OBJECTS}/batch/create",
+    BATCH + "create",
     operation_id="crm_batch_create_partner_clients",
     summary="Create a batch of partner clients",
     status_code=201,
@@ -210,11 +232,7 @@ async def batch_create(request: Request) -> Response:
 
     async def make(uow: Any) -> Response:
         records, failures = await crm_objects.batch_create(uow, actor, inputs=inputs)
-        if not records and failures:
-            raise mapping.first_error(failures)
-        results = [mapping.object_wire(r) for r in records]
-        wire = mapping.batch_wire(results, failures, started, utcnow())
-        return responses.json(wire, _batch_status(len(failures), 201))
+        return _batch_answer([mapping.object_wire(r) for r in records], failures, started, 201)
 
     return await edge.create(request, actor, body.raw, make)
 
@@ -227,7 +245,7 @@ def _updates(data: CrmBatchUpdateInput) -> list[crm_objects.BatchUpdate]:
 
 
 @router.post(
-    f"{OBJECTS}/batch/update",
+    BATCH + "update",
     operation_id="crm_batch_update_partner_clients",
     summary="Update a batch of partner clients",
     response_model=CrmBatchResponse,
@@ -241,15 +259,11 @@ async def batch_update(request: Request) -> Response:
     started = utcnow()
     async with edge.write(request) as uow:
         records, failures = await crm_objects.batch_update(uow, actor, inputs=_updates(data))
-        if not records and failures:
-            raise mapping.first_error(failures)
-    results = [mapping.object_wire(r) for r in records]
-    wire = mapping.batch_wire(results, failures, started, utcnow())
-    return responses.json(wire, _batch_status(len(failures), 200))
+        return _batch_answer([mapping.object_wire(r) for r in records], failures, started, 200)
 
 
 @router.post(
-    f"{OBJECTS}/batch/upsert",
+    BATCH + "upsert",
     operation_id="crm_batch_upsert_partner_clients",
     summary="Create or update a batch of partner clients by a unique property",
     response_model=CrmBatchResponse,
@@ -263,15 +277,12 @@ async def batch_upsert(request: Request) -> Response:
     started = utcnow()
     async with edge.write(request) as uow:
         done, failures = await crm_objects.batch_upsert(uow, actor, inputs=_updates(data))
-        if not done and failures:
-            raise mapping.first_error(failures)
-    results = [{**mapping.object_wire(u.record), "new": u.new} for u in done]
-    wire = mapping.batch_wire(results, failures, started, utcnow())
-    return responses.json(wire, _batch_status(len(failures), 200))
+        results = [{**mapping.object_wire(u.record), "new": u.new} for u in done]
+        return _batch_answer(results, failures, started, 200)
 
 
 @router.post(
-    f"{OBJECTS}/batch/archive",
+    BATCH + "archive",
     operation_id="crm_batch_archive_partner_clients",
     summary="Archive a batch of partner clients",
     status_code=204,
@@ -310,7 +321,7 @@ async def search(request: Request) -> Response:
 
 
 @router.get(
-    OBJECTS + "/{object_id:path}/history",
+    OBJECT + "/history",
     operation_id="crm_partner_client_history",
     summary="Change history of a partner client (partnerhub, read-only)",
     response_model=CrmHistory,
@@ -336,7 +347,7 @@ async def object_history(request: Request, object_id: str) -> Response:
 
 
 @router.get(
-    OBJECTS + "/{object_id:path}",
+    OBJECT,
     operation_id="crm_get_partner_client",
     summary="Read a partner client",
     response_model=CrmObject,
@@ -361,7 +372,7 @@ async def get_object(request: Request, object_id: str) -> Response:
 
 
 @router.patch(
-    OBJECTS + "/{object_id:path}",
+    OBJECT,
     operation_id="crm_update_partner_client",
     summary="Update a partner client",
     response_model=CrmObject,
@@ -385,7 +396,7 @@ async def update_object(request: Request, object_id: str) -> Response:
 
 
 @router.delete(
-    OBJECTS + "/{object_id:path}",
+    OBJECT,
     operation_id="crm_archive_partner_client",
     summary="Archive a partner client (move it to the recycling bin)",
     status_code=204,
@@ -401,7 +412,7 @@ async def archive_object(request: Request, object_id: str) -> Response:
 
 
 @router.post(
-    OBJECTS + "/{object_id:path}/restore",
+    OBJECT + "/restore",
     operation_id="crm_restore_partner_client",
     summary="Restore an archived partner client (partnerhub)",
     response_model=CrmObject,
