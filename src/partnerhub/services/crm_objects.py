@@ -447,12 +447,17 @@ async def value_history(
 ) -> dict[int, dict[str, builtins.list[ValueVersion]]]:
     """`propertiesWithHistory` of each record: newest first, the current value first."""
     result: dict[int, dict[str, builtins.list[ValueVersion]]] = {}
-    if not names:
+    if not names or not records:
         return result
+    histories = await history.list_for_objects(
+        uow,
+        actor,
+        object_type=OBJECT_TYPE,
+        object_ids=[r.id for r in records],
+        limit_each=HISTORY_LIMIT,
+    )
     for record in records:
-        _, entries = await history.list(
-            uow, actor, object_type=OBJECT_TYPE, object_id=record.id, limit=HISTORY_LIMIT, offset=0
-        )
+        entries = histories.get(str(record.id), [])
         per: dict[str, builtins.list[ValueVersion]] = {}
         for name in names:
             if name in BUILTINS:

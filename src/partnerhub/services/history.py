@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -58,4 +59,18 @@ async def list(
 ) -> tuple[int, builtins.list[HistoryEntry]]:
     return await uow.history.list(
         actor.account_id, object_type, str(object_id), limit=limit, offset=offset
+    )
+
+
+async def list_for_objects(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    object_type: str,
+    object_ids: Sequence[str | int],
+    limit_each: int,
+) -> dict[str, builtins.list[HistoryEntry]]:
+    """The newest `limit_each` entries of each object (keyed by its id as text), newest first."""
+    return await uow.history.list_for_objects(
+        actor.account_id, object_type, [str(i) for i in object_ids], limit_each=limit_each
     )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
+from dataclasses import fields
+
 from sqlalchemy import func, select
 
 from partnerhub.domain.history import HistoryEntry
@@ -70,3 +74,33 @@ class HistoryRepo(Repo):
             for r in rows
         ]
         return int(total), entries
+
+    async def list_for_objects(
+        self, account_id: int, object_type: str, object_ids: Sequence[str], *, limit_each: int
+    ) -> dict[str, builtins.list[HistoryEntry]]:
+        """The newest `limit_each` entries of each object, newest first, in one query."""
+        if not object_ids:
+            return {}
+        names = [f.name for f in fields(HistoryEntry)]
+        newest = func.row_number().over(
+            partition_by=history.c.object_id, order_by=history.c.id.desc()
+        )
+        ranked = (
+            select(*(history.c[n] for n in names), newest.label("position"))
+            .where(
+                history.c.account_id == account_id,
+                history.c.object_type == object_type,
+                history.c.object_id.in_(object_ids),
+            )
+            .subquery()
+        )
+        rows = await self.conn.execute(
+            select(*(ranked.c[n] for n in names))
+            .where(ranked.c.position <= limit_each)
+            .order_by(ranked.c.object_id, ranked.c.position)
+        )
+        found: dict[str, builtins.list[HistoryEntry]] = {}
+        for r in rows:
+            entry = HistoryEntry(**{**r._mapping, "changed_at": as_utc(r.changed_at)})
+            found.setdefault(entry.object_id, []).append(entry)
+        return found
