@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from harness import World
 
@@ -36,18 +35,8 @@ JSON = {"Content-Type": "application/json"}
 @contextmanager
 def counting(world: World) -> Iterator[list[str]]:
     statements: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    db = world.runtime.db
-    event.listen(db.sync_engine, "before_cursor_execute", before)
-    db.observers.append(statements.append)  # prepared statements bypass SQLAlchemy's events
-    try:
+    with world.runtime.db.observe(lambda sql: statements.append(" ".join(sql.split()))):
         yield statements
-    finally:
-        event.remove(db.sync_engine, "before_cursor_execute", before)
-        db.observers.remove(statements.append)
 
 
 def counted(statements: list[str]) -> list[str]:

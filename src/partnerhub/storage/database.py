@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import asyncpg
@@ -53,20 +53,20 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    """Owns the engine; hands out units of work.
+    """Owns the engines; hands out units of work.
 
-    PostgreSQL goes through an async engine (asyncpg). SQLite goes through a synchronous one
-    (the standard library's sqlite3) whose statements run on the event loop's own thread
+    PostgreSQL goes through async engines (asyncpg): one for writing units of work and one for
+    reading ones, whose sessions are read-only. SQLite goes through a synchronous engine (the
+    standard library's sqlite3) whose statements run on the event loop's own thread
     (storage/connection.py says why).
     """
 
-    engine: AsyncEngine | None
-    sqlite_engine: Engine | None
-
     def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
         self.dialect = make_url(async_url(database_url)).get_backend_name()
-        self.engine = self.sqlite_engine = None
-        self.observers: list[Observer] = []
+        self.engine: AsyncEngine | None = None
+        self.read_engine: AsyncEngine | None = None
+        self.sqlite_engine: Engine | None = None
+        self._observers: list[Observer] = []
         # SQLite has one write lock per file. Writers of this process queue for it here, in
         # order, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms:
         # under load that handler gave PATCH a p99 of ~0.9 s (bench/, README "Performance").
@@ -85,41 +85,68 @@ class Database:
             )
             _configure_sqlite(self.sqlite_engine)
         else:
-            self.engine = create_async_engine(
-                async_url(database_url),
-                **_JSON_CODEC,
-                pool_size=pool_size,
-                max_overflow=pool_size,
-                pool_pre_ping=False,
-                isolation_level="AUTOCOMMIT",
+            # Both in autocommit mode: a writing unit of work runs in asyncpg's own transaction
+            # (see _pg_transaction); a reading one needs none. At READ COMMITTED each statement
+            # reads its own snapshot inside a transaction or not, so BEGIN and COMMIT would buy
+            # a read nothing but two round trips. Its session is read-only, so a write that
+            # strays into a reading unit of work fails instead of committing piecemeal.
+            self.engine = _pg_engine(database_url, pool_size)
+            self.read_engine = _pg_engine(
+                database_url,
+                pool_size,
+                connect_args={"server_settings": {"default_transaction_read_only": "on"}},
             )
 
     @property
-    def sync_engine(self) -> Engine:
-        """The synchronous face of the engine, for event listeners (tests count statements)."""
-        return self.sqlite_engine or self.engine.sync_engine  # type: ignore[union-attr]
+    def sync_engines(self) -> list[Engine]:
+        engines = [self.sqlite_engine, self.engine, self.read_engine]
+        return [e if isinstance(e, Engine) else e.sync_engine for e in engines if e is not None]
+
+    @contextmanager
+    def observe(self, observer: Observer) -> Iterator[None]:
+        """Call `observer` with the SQL of every statement run while the block lasts
+        (BEGIN/COMMIT aside); tests count statements with it."""
+
+        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            observer(statement)
+
+        for engine in self.sync_engines:
+            event.listen(engine, "before_cursor_execute", before)
+        self._observers.append(observer)
+        try:
+            yield
+        finally:
+            self._observers.remove(observer)
+            for engine in self.sync_engines:
+                event.remove(engine, "before_cursor_execute", before)
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
-        """Begin a transaction; commit when the block ends, roll back if it raises.
+        """A unit of work: for writing, one transaction, committed when the block ends and
+        rolled back if it raises; for reading, statements that only read.
 
         A database that cannot be reached, or a connection lost on the way, is `Unavailable`.
         """
-        if write and self._write_queue is not None:
-            async with self._write_queue, self._transaction(write=True) as uow:
-                yield uow
+        if self.sqlite_engine is not None:
+            if write:
+                assert self._write_queue is not None
+                lite = self.sqlite_engine
+                async with self._write_queue, self._sqlite_transaction(lite, write=True) as uow:
+                    yield uow
+            else:
+                async with self._sqlite_transaction(self.sqlite_engine, write=False) as uow:
+                    yield uow
         else:
-            async with self._transaction(write=write) as uow:
+            pg = self.engine if write else self.read_engine
+            assert pg is not None
+            async with self._pg_transaction(pg, write=write) as uow:
                 yield uow
 
     @asynccontextmanager
-    async def _transaction(self, *, write: bool) -> AsyncIterator[UnitOfWork]:
-        if self.sqlite_engine is not None:
-            async with self._sqlite_transaction(self.sqlite_engine, write=write) as uow:
-                yield uow
-            return
-        assert self.engine is not None
-        conn = self.engine.connect()
+    async def _pg_transaction(
+        self, engine: AsyncEngine, *, write: bool
+    ) -> AsyncIterator[UnitOfWork]:
+        conn = engine.connect()
         try:
             await conn.start()
             driver = (await conn.get_raw_connection()).driver_connection
@@ -127,10 +154,12 @@ class Database:
         except (DBAPIError, OSError) as exc:
             raise Unavailable("The database is unreachable.") from exc
         try:
-            # The engine is in autocommit mode: the transaction is asyncpg's own, and every
-            # statement on this connection, through SQLAlchemy or prepared, runs inside it.
-            async with driver.transaction():
-                yield UnitOfWork(AsyncConn(conn, driver, self.observers), self.dialect)
+            uow = UnitOfWork(AsyncConn(conn, driver, self._observers), self.dialect)
+            if write:
+                async with driver.transaction():
+                    yield uow
+            else:
+                yield uow
         except DBAPIError as exc:
             _raise_unavailable(exc)
             raise
@@ -150,7 +179,7 @@ class Database:
         try:
             conn = conn.execution_options(write=write)
             with conn.begin():
-                yield UnitOfWork(SyncConn(conn, self.observers), self.dialect)
+                yield UnitOfWork(SyncConn(conn, self._observers), self.dialect)
         except DBAPIError as exc:
             _raise_unavailable(exc)
             raise
@@ -170,8 +199,21 @@ class Database:
     async def dispose(self) -> None:
         if self.sqlite_engine is not None:
             self.sqlite_engine.dispose()
-        if self.engine is not None:
-            await self.engine.dispose()
+        for engine in (self.engine, self.read_engine):
+            if engine is not None:
+                await engine.dispose()
+
+
+def _pg_engine(database_url: str, pool_size: int, **options: Any) -> AsyncEngine:
+    return create_async_engine(
+        async_url(database_url),
+        **_JSON_CODEC,
+        **options,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_pre_ping=False,
+        isolation_level="AUTOCOMMIT",
+    )
 
 
 def _raise_unavailable(exc: DBAPIError) -> None:
