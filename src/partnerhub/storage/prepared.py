@@ -61,12 +61,15 @@ class Prepared:
     def __init__(self, statement: ClauseElement, column_keys: Sequence[str] | None = None):
         self.statement = statement
         self.column_keys = list(column_keys) if column_keys is not None else None
-        self._compiled: dict[int, Compiled] = {}
+        self._compiled: dict[tuple[str, str], Compiled] = {}
 
     def on(self, dialect: Dialect) -> Compiled:
-        found = self._compiled.get(id(dialect))
+        # Keyed by database and driver, not by dialect instance: every engine of `Database` is
+        # configured alike (same JSON codec), and engines come and go (tests, CLI).
+        key = (dialect.name, dialect.driver)
+        found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[id(dialect)] = self._compile(dialect)
+            found = self._compiled[key] = self._compile(dialect)
         return found
 
     def _compile(self, dialect: Dialect) -> Compiled:
@@ -75,8 +78,6 @@ class Prepared:
         names = tuple(compiled.positiontup or ())
         binds = compiled.binds
         columns = list(getattr(self.statement, "selected_columns", None) or ())
-        if not columns and getattr(self.statement, "_returning", None):
-            columns = list(self.statement._returning)  # type: ignore[attr-defined]
         return Compiled(
             sql=compiled.string,
             names=names,
