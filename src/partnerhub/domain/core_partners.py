@@ -178,10 +178,7 @@ class CorePartner:
 
     def public(self) -> dict[str, Any]:
         """Every key of the Core object, with its Core value (timestamps formatted)."""
-        values = {name: getattr(self, name) for name in WIRE_FIELDS}
-        values["available_scopes"] = list(self.available_scopes)
-        values["date_created"] = core_time(self.date_created)
-        return values
+        return public_values({name: getattr(self, name) for name in WIRE_FIELDS})
 
     def updatable(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in UPDATABLE}
@@ -189,6 +186,15 @@ class CorePartner:
     def with_values(self, values: Mapping[str, Any]) -> CorePartner:
         known = {f.name for f in fields(self)}
         return replace(self, **{k: v for k, v in values.items() if k in known})
+
+
+def public_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every key of the Core object from a partner's stored values (a row about to be inserted
+    included): what `CorePartner.public` answers."""
+    public = {name: values[name] for name in WIRE_FIELDS}
+    public["available_scopes"] = list(public["available_scopes"])
+    public["date_created"] = core_time(public["date_created"])
+    return public
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,14 +8,14 @@ in`, dotted paths into nested objects, and `include_fields` / `exclude_fields` (
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
-from partnerhub.errors import ValidationFailed
+from partnerhub.domain.ids import secure_id
+from partnerhub.errors import ProblemList, ValidationFailed
 
 Kind = Literal["string", "money", "datetime"]
 Scalar = str | Decimal | bool | None
@@ -25,6 +25,16 @@ MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
 MAX_FILTER_LENGTH = 4000
 MAX_CONDITIONS = 20
+LIST_OPTIONS = (
+    "limit",
+    "offset",
+    "order",
+    "after",
+    "before",
+    "filter",
+    "include_fields",
+    "exclude_fields",
+)
 
 _NUMBER = re.compile(r"-?[0-9]{1,18}(?:\.[0-9]{1,9})?")
 _SEGMENT = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -45,6 +55,7 @@ class ListSpec:
     nested: tuple[str, ...]  # objects whose keys a dotted path may name
     output: tuple[str, ...]  # names allowed in include/exclude_fields
     default_order: str
+    options: tuple[str, ...] = LIST_OPTIONS  # the list options it takes; the others are 422
 
 
 @dataclass(frozen=True)
@@ -84,10 +95,10 @@ def _integer(name: str, raw: str, low: int, high: int) -> int:
 
 
 def _sid(name: str, raw: str) -> str:
-    try:
-        return str(uuid.UUID(raw.strip()))
-    except ValueError:
-        raise _fail(name, f"{name} must be a secure id (UUID) of a listed item.") from None
+    sid = secure_id(raw.strip())
+    if sid is None:
+        raise _fail(name, f"{name} must be a secure id (UUID) of a listed item.")
+    return sid
 
 
 def _names(name: str, raw: str, allowed: Iterable[str]) -> tuple[str, ...]:
@@ -276,8 +287,20 @@ def parse_filter(text: str, spec: ListSpec) -> tuple[Filter, ...]:
             )
 
 
+def _refuse_unsupported(given: Iterable[str], spec: ListSpec) -> None:
+    """A list option this list does not take is refused rather than silently ignored."""
+    problems = ProblemList()
+    for name in given:
+        if name in LIST_OPTIONS and name not in spec.options:
+            problems.add(
+                name, f"{name}: not supported by this list; it takes {', '.join(spec.options)}."
+            )
+    problems.raise_if_any()
+
+
 def parse_list_query(params: list[tuple[str, str]], spec: ListSpec) -> CoreListQuery:
-    """Unknown parameters are ignored, as CarrierX does for query arguments it does not use."""
+    """Unknown parameters are ignored, as CarrierX does for query arguments it does not use;
+    list options the list does not take are 422."""
     given: dict[str, str] = {}
     for key, value in params:
         canonical = {"includeFields": "include_fields", "excludeFields": "exclude_fields"}.get(
@@ -286,6 +309,7 @@ def parse_list_query(params: list[tuple[str, str]], spec: ListSpec) -> CoreListQ
         if canonical in given:
             raise _fail(canonical, f"{canonical} may be given once.")
         given[canonical] = value
+    _refuse_unsupported(given, spec)
     limit = _integer("limit", given["limit"], 0, MAX_LIMIT) if "limit" in given else DEFAULT_LIMIT
     offset = _integer("offset", given["offset"], 0, MAX_OFFSET) if "offset" in given else 0
     order, descending = (

@@ -1,4 +1,6 @@
-"""Path ids: malformed ones are simply unknown (never a 500, never a hint of existence)."""
+"""Ids: numeric ids (Hood, CRM) and secure ids (UUIDs: Core partners, Hood contacts).
+
+Malformed path ids are simply unknown (never a 500, never a hint of existence)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,19 @@ def numeric(value: str, kind: str) -> int:
     raise NotFound(kind, value[:64])
 
 
-def uuid_string(value: str, kind: str) -> str:
+def secure_id(value: object) -> str | None:
+    """`value` as a canonical secure id (lower-case hyphenated UUID), or None if it is not one."""
+    if not isinstance(value, str):
+        return None
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise NotFound(kind, value[:64]) from None
+        return None
+
+
+def uuid_string(value: str, kind: str) -> str:
+    """A path's secure id; a malformed one is unknown."""
+    sid = secure_id(value)
+    if sid is None:
+        raise NotFound(kind, value[:64])
+    return sid

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -33,6 +33,38 @@ class IssuedToken:
     @property
     def token_sid(self) -> str:
         return str(uuid.uuid5(TOKEN_SID_NAMESPACE, f"token:{self.info.id}"))
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordGrant:
+    """A well-formed token request: who logs in, and what token they ask for."""
+
+    login: str
+    password: str
+    scope: str | None
+    name: str | None
+    lifetime: timedelta
+
+
+def password_grant(form: Mapping[str, str]) -> PasswordGrant:
+    """The token request's form fields, checked (the credentials are not verified here)."""
+    if form.get("grant_type") != "password":
+        raise ValidationFailed.one(
+            "grant_type", "grant_type must be password (the only grant partnerhub supports)."
+        )
+    login = form.get("username") or form.get("login") or ""
+    password = form.get("password", "")
+    if not login or not password:
+        raise ValidationFailed.one(
+            "username" if not login else "password", "username and password are required."
+        )
+    return PasswordGrant(
+        login=login,
+        password=password,
+        scope=form.get("scope"),
+        name=form.get("name"),
+        lifetime=lifetime(form.get("access_token_expires_in")),
+    )
 
 
 async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> CorePartner:

@@ -347,7 +347,8 @@ async def create_many(
     password: str,
 ) -> int:
     """Bulk create sub-partners of the caller sharing one password (demo data, load tests):
-    the same rows and history as `create`, in a few statements. Each item needs a `login`."""
+    the same rows and history as `create`. The partners are inserted in two statements; their
+    history rows one by one (the history store has no bulk insert). Each item needs a `login`."""
     me = await acting(uow, actor)
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     rows = []
@@ -375,8 +376,6 @@ async def create_many(
             object_id=row["partner_sid"],
             version=1,
             action="create",
-            changes=history.created(
-                {k: v for k, v in row.items() if k in rules.WIRE_FIELDS and k != "date_created"}
-            ),
+            changes=history.created(rules.public_values({**row, "parent_sid": me.partner_sid})),
         )
     return len(rows)

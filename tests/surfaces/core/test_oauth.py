@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from harness import World
 from partnerhub.services import accounts
 from surfaces.core.kit import CORE_TIME, PARTNERS, TOKEN, assert_error, bearer, create, login
 
+FORM = "application/x-www-form-urlencoded"
 TOKEN_KEYS = [
     "access_token", "client_id", "date_created", "date_expiration_access_token",
     "date_expiration_refresh_token", "date_last_accessed", "ip_last_accessed", "name",
@@ -69,3 +72,46 @@ class TestOAuthToken:
         )
         assert_error(await world.client.post(TOKEN, json=base), 415)
         assert_error(await world.client.post(TOKEN, data={**base, "scope": "crm.x"}), 422, "scope")
+
+    async def test_malformed_requests_name_the_field(self, world: World) -> None:
+        base = {"grant_type": "password", "username": "nobody", "password": "sample_password"}
+        for data, field in (
+            ({**base, "username": ""}, "username"),
+            ({"grant_type": "password", "password": "x"}, "username"),
+            ({**base, "password": ""}, "password"),
+            ({k: v for k, v in base.items() if k != "grant_type"}, "grant_type"),
+            ({**base, "access_token_expires_in": "0"}, "access_token_expires_in"),
+            ({**base, "access_token_expires_in": "soon"}, "access_token_expires_in"),
+        ):
+            items = assert_error(
+                await world.client.post(TOKEN, data=data),
+                422,
+                field,
+                message="object validation error",
+            )
+            assert len(items) == 1
+        undecodable = await world.client.post(
+            TOKEN, content=b"grant_type=\xff", headers={"Content-Type": FORM}
+        )
+        assert assert_error(undecodable, 422, None)[0]["message"] == (
+            "The form body could not be decoded."
+        )
+
+    async def test_login_alias_name_and_lifetime(self, world: World) -> None:
+        await create(world, world.alice, login="oauth-user4")
+        response = await world.client.post(
+            TOKEN,
+            data={
+                "grant_type": "password",
+                "login": "oauth-user4",
+                "password": "sample_password",
+                "name": "my app",
+                "access_token_expires_in": "60",
+            },
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["name"] == "my app"
+        created = datetime.fromisoformat(body["date_created"])
+        expires = datetime.fromisoformat(body["date_expiration_access_token"])
+        assert 59 <= (expires - created).total_seconds() <= 61

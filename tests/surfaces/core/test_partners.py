@@ -123,6 +123,17 @@ class TestGetPartner:
         assert_error(malformed, 404, message="Cannot find item by SID")
         assert (await get(world, world.bob, theirs["partner_sid"]))["city"] is None
 
+    async def test_any_uuid_spelling_of_a_sid_finds_the_partner(self, world: World) -> None:
+        t = world.alice
+        rule = str(uuid.uuid4())
+        created = await create(
+            world, t, parent_assigned_acls=[{**ACL, "access_control_rules": [rule.upper()]}]
+        )
+        sid = created["partner_sid"]
+        assert created["parent_assigned_acls"][0]["access_control_rules"] == [rule]
+        for spelling in (sid.upper(), sid.replace("-", "")):
+            assert (await get(world, t, spelling))["partner_sid"] == sid
+
     async def test_field_filtering_on_get(self, world: World) -> None:
         t = world.alice
         sid = (await create(world, t))["partner_sid"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from partnerhub.domain import core_partners as rules
 from partnerhub.domain.core_partners import CoreDraft, CorePartner, core_time, without_nulls
 from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.domain.history import HistoryEntry
-from partnerhub.errors import InvalidBody, ProblemList
-from partnerhub.services.core_oauth import IssuedToken
+from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
+from partnerhub.services import core_oauth
+from partnerhub.services.core_oauth import IssuedToken, PasswordGrant
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
 from partnerhub.surfaces.core.schemas import CorePartnerCreate, CorePartnerPatch
 
@@ -77,13 +78,17 @@ def partner_changes(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     return _nested(data, set(data.model_fields_set)), echoed
 
 
-def partner_wire(partner: CorePartner, query: CoreListQuery | None = None) -> dict[str, Any]:
-    wire: dict[str, Any] = sort_keys(partner.public())
+def _selected(wire: dict[str, Any], query: CoreListQuery | None) -> dict[str, Any]:
+    """`include_fields` / `exclude_fields` applied."""
     if query is not None and query.include_fields is not None:
         wire = {k: v for k, v in wire.items() if k in query.include_fields}
     if query is not None and query.exclude_fields:
         wire = {k: v for k, v in wire.items() if k not in query.exclude_fields}
     return wire
+
+
+def partner_wire(partner: CorePartner, query: CoreListQuery | None = None) -> dict[str, Any]:
+    return _selected(sort_keys(partner.public()), query)
 
 
 def _url(base: str, params: list[tuple[str, str]], **changes: str | None) -> str:
@@ -142,6 +147,15 @@ def list_envelope(
     }
 
 
+def password_grant(raw: bytes) -> PasswordGrant:
+    """The form-encoded token request, decoded, to the grant it asks for."""
+    try:
+        form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationFailed.one(None, "The form body could not be decoded.") from None
+    return core_oauth.password_grant(form)
+
+
 def token_wire(issued: IssuedToken) -> dict[str, Any]:
     info = issued.info
     return {
@@ -161,7 +175,7 @@ def token_wire(issued: IssuedToken) -> dict[str, Any]:
     }
 
 
-def history_wire(entry: HistoryEntry) -> dict[str, Any]:
+def history_wire(entry: HistoryEntry, query: CoreListQuery | None = None) -> dict[str, Any]:
     wire: dict[str, Any] = sort_keys(
         {
             "action": entry.action,
@@ -172,4 +186,4 @@ def history_wire(entry: HistoryEntry) -> dict[str, Any]:
             "version": entry.version,
         }
     )
-    return wire
+    return _selected(wire, query)

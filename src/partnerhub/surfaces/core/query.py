@@ -36,10 +36,13 @@ PARTNERS = ListSpec(
     default_order="date_created",
 )
 
+# A partner's history is always newest first, paged by offset: it cannot be sorted, filtered or
+# paged by cursor (its entries have no secure ids).
 HISTORY = ListSpec(
     fields={},
-    sortable=("date_created",),
+    sortable=(),
     nested=(),
     output=("action", "changed_at", "changes", "surface", "token_id", "version"),
-    default_order="date_created",
+    default_order="changed_at",
+    options=("limit", "offset", "include_fields", "exclude_fields"),
 )

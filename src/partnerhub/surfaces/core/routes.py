@@ -4,7 +4,6 @@ partner's history."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -13,7 +12,7 @@ from partnerhub.domain import ids
 from partnerhub.domain.core_partners import check_nested_objects
 from partnerhub.domain.core_query import CoreListQuery, ListSpec, parse_list_query
 from partnerhub.domain.versioning import etag
-from partnerhub.errors import UnsupportedMediaType, ValidationFailed
+from partnerhub.errors import UnsupportedMediaType
 from partnerhub.ratelimit import Policy, Window
 from partnerhub.services import core_oauth, core_partners
 from partnerhub.surfaces.common import openapi, responses
@@ -80,30 +79,16 @@ async def oauth_token(request: Request) -> Response:
     media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
     if media != FORM:
         raise UnsupportedMediaType(f"Content-Type must be {FORM}.", field="Content-Type")
-    rt = runtime(request)
-    raw = await raw_body(request, rt.settings.max_body_bytes)
-    try:
-        form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationFailed.one(None, "The form body could not be decoded.") from None
-    if form.get("grant_type") != "password":
-        raise ValidationFailed.one(
-            "grant_type", "grant_type must be password (the only grant partnerhub supports)."
-        )
-    login = form.get("username") or form.get("login") or ""
-    password = form.get("password", "")
-    if not login or not password:
-        raise ValidationFailed.one(
-            "username" if not login else "password", "username and password are required."
-        )
-    await spend(request, LOGIN_ATTEMPTS, f"core-oauth:{login.lower()[:128]}")
-    lifetime = core_oauth.lifetime(form.get("access_token_expires_in"))
+    grant = mapping.password_grant(
+        await raw_body(request, runtime(request).settings.max_body_bytes)
+    )
+    await spend(request, LOGIN_ATTEMPTS, f"core-oauth:{grant.login.lower()[:128]}")
     async with edge.read(request) as uow:
-        partner = await core_oauth.authenticate(uow, login=login, password=password)
-    scopes = core_oauth.requested_scopes(partner, form.get("scope"))
+        partner = await core_oauth.authenticate(uow, login=grant.login, password=grant.password)
+    scopes = core_oauth.requested_scopes(partner, grant.scope)
     async with edge.write(request) as uow:
         issued = await core_oauth.issue(
-            uow, partner=partner, scopes=scopes, name=form.get("name"), expires_in=lifetime
+            uow, partner=partner, scopes=scopes, name=grant.name, expires_in=grant.lifetime
         )
     return responses.json(mapping.token_wire(issued), headers={"Cache-Control": "no-store"})
 
@@ -269,7 +254,7 @@ async def partner_history(request: Request, partner_sid: str) -> Response:
         last_sid=None,
         has_more=has_more,
     )
-    items = [mapping.history_wire(e) for e in entries]
+    items = [mapping.history_wire(e, q) for e in entries]
     return responses.json(
         mapping.list_envelope(
             items, total=total, limit=q.limit, offset=q.offset, has_more=has_more, links=links

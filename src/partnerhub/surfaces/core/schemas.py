@@ -3,13 +3,12 @@ body in OpenAPI. Validation rules come from `partnerhub.domain` through `rule(..
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerhub.domain import core_partners as rules
-from partnerhub.domain import validators
+from partnerhub.domain import ids, validators
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import rule
 
@@ -30,14 +29,12 @@ VoiceAction = Literal["accept", "reject403", "reject503"]
 
 
 def _rule_sid(value: Any, field: str) -> str:
-    try:
-        return str(uuid.UUID(value)) if isinstance(value, str) else _bad_sid(field)
-    except ValueError:
-        return _bad_sid(field)
-
-
-def _bad_sid(field: str) -> str:
-    raise ValidationFailed.one(field, f"{field} must be an access control rule secure id (UUID).")
+    sid = ids.secure_id(value)
+    if sid is None:
+        raise ValidationFailed.one(
+            field, f"{field} must be an access control rule secure id (UUID)."
+        )
+    return sid
 
 
 def _callbacks(value: dict[str, Any], field: str) -> dict[str, Any]:
