@@ -1,7 +1,8 @@
-"""Per-account rate limiting on the `limits` library.
+"""Per-account rate limiting.
 
-In-process memory by default; Redis when a URL is given, so that every worker process and host
-pointed at the same Redis draws from one budget. A budget is identified by the caller's key, the
+In-process memory by default (the `limits` library); Redis when a URL is given, so that every
+worker process and host pointed at the same Redis draws from one budget (one script per hit,
+redis_windows.py). A budget is identified by the caller's key, the
 policy's strategy and the window's amount and length: two policies that list the same window
 for the same key share that window's budget.
 """
@@ -16,13 +17,16 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 from limits.aio.strategies import RateLimiter as Strategy
-from limits.errors import StorageError
 from limits.util import WindowStats
+from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
+from redis.exceptions import RedisError
+
+from partnerhub.ratelimit.redis_windows import RedisWindows
 
 T = TypeVar("T")
 
@@ -81,24 +85,18 @@ class Decision:
 
 class RateLimiter:
     def __init__(self, redis_url: str | None = None) -> None:
-        self._storage: Storage
-        if redis_url is None:
-            self._storage = MemoryStorage()
-        else:
-            uri = redis_url if redis_url.startswith("async+") else f"async+{redis_url}"
-            self._storage = RedisStorage(
-                uri,
-                wrap_exceptions=True,
-                implementation="redispy",
-                key_prefix=KEY_PREFIX,
-                **_REDIS_OPTIONS,
-            )
-        self._backend: Literal["memory", "redis"] = "memory" if redis_url is None else "redis"
+        # In memory: the `limits` library. On Redis: one script per hit (redis_windows.py).
+        self._storage = MemoryStorage()
         self._strategies: dict[str, Strategy] = {
             "fixed": FixedWindowRateLimiter(self._storage),
             "moving": MovingWindowRateLimiter(self._storage),
         }
         self._items: dict[Policy, tuple[RateLimitItem, ...]] = {}
+        self._redis: Redis | None = None
+        if redis_url is not None:
+            self._redis = Redis.from_url(redis_url.removeprefix("async+"), **_REDIS_OPTIONS)
+            self._windows = RedisWindows(self._redis)
+        self._backend: Literal["memory", "redis"] = "memory" if redis_url is None else "redis"
 
     @property
     def backend(self) -> Literal["memory", "redis"]:
@@ -108,20 +106,48 @@ class RateLimiter:
         """Consume `cost` from every window of `policy` for `key`, or from none of them."""
         if cost < 1:
             raise ValueError("cost must be at least 1")
-        try:
+        if self._redis is None:
             return await self._hit(policy, key, cost)
-        except StorageError as exc:
-            raise RateLimiterUnavailable(f"rate-limit storage: {exc.storage_error}") from exc
+        try:
+            return await self._hit_redis(policy, key, cost)
+        except (RedisError, OSError) as exc:
+            raise RateLimiterUnavailable(f"rate-limit storage: {exc}") from exc
 
     async def check_ready(self) -> bool:
+        if self._redis is None:
+            return True
         try:
-            return bool(await self._storage.check())
-        except StorageError:
+            return bool(await self._redis.ping())
+        except (RedisError, OSError):
             return False
 
     async def close(self) -> None:
-        if isinstance(self._storage, RedisStorage):
-            await self._storage.bridge.storage.aclose()  # type: ignore[attr-defined]
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    async def _hit_redis(self, policy: Policy, key: str, cost: int) -> Decision:
+        assert self._redis is not None
+        moving = policy.strategy == "moving"
+        windows = [
+            (
+                f"{KEY_PREFIX}:{policy.strategy}:{key}:{w.amount}/{w.seconds}",
+                w.amount,
+                w.seconds,
+                moving,
+            )
+            for w in policy.windows
+        ]
+        allowed, counts, resets, now = await self._windows.spend(windows, cost)
+        spent = cost if allowed else 0
+        states = tuple(
+            WindowState(w, max(0, w.amount - count - spent), max(1, math.ceil(reset - now)))
+            for w, count, reset in zip(policy.windows, counts, resets, strict=True)
+        )
+        if allowed:
+            return Decision(True, states, 0)
+        short = [count + cost > w.amount for w, count in zip(policy.windows, counts, strict=True)]
+        retry_after = max(st.reset_seconds for st, ex in zip(states, short, strict=True) if ex)
+        return Decision(False, states, retry_after)
 
     async def _hit(self, policy: Policy, key: str, cost: int) -> Decision:
         strategy = self._strategies[policy.strategy]
