@@ -302,6 +302,10 @@ def bench(args: argparse.Namespace) -> Report:
         ).stdout.strip()
         report.load_timings = loaded
         log(f"loaded: {loaded}")
+        if pg_name:
+            # Planner statistics, as autovacuum would gather after a bulk load; without them
+            # PostgreSQL plans the Core list page as if the table were empty.
+            psql(url, "VACUUM ANALYZE")
         account_id = int(float(re.search(r"account_id=([\d.]+)", loaded)[1]))  # type: ignore[index]
 
         port = free_port()
