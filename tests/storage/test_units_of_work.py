@@ -51,3 +51,18 @@ async def test_a_writing_unit_of_work_commits_everything_or_nothing(db: Database
     async with db.transaction() as uow:
         found = await uow.accounts.get(account.id)
     assert found is not None and found.hood_tier == "C"
+
+
+async def test_a_connection_left_inside_a_transaction_is_not_reused(pg_database: str) -> None:
+    # asyncpg's transaction is invisible to SQLAlchemy's pool; one left open (a cancellation
+    # mid-COMMIT, say) must not carry over into the next unit of work.
+    db = Database(pg_database, pool_size=1)
+    try:
+        async with db.transaction() as uow:
+            driver = uow.conn._driver  # type: ignore[attr-defined]
+            await driver.execute("BEGIN")
+        async with db.transaction() as uow:
+            assert not uow.conn._driver.is_in_transaction()  # type: ignore[attr-defined]
+            assert uow.conn._driver is not driver  # type: ignore[attr-defined]
+    finally:
+        await db.dispose()

@@ -166,6 +166,10 @@ class Database:
         except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError) as exc:
             raise Unavailable("The database is unreachable.") from exc
         finally:
+            # SQLAlchemy's reset-on-return knows nothing of asyncpg's transaction: never hand
+            # the pool a connection still inside one (a cancellation mid-COMMIT, say).
+            if driver.is_in_transaction():
+                await conn.invalidate()
             await conn.close()
 
     @asynccontextmanager
