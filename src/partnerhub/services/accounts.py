@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -141,6 +142,9 @@ class TokenVerifier:
         self._db = db
         self._ttl = cache_seconds
         self._cache: dict[str, tuple[float, Actor, datetime | None]] = {}
+        # Look-ups under way, by token hash: when the cache entry of a busy token expires, the
+        # requests that arrive meanwhile wait for one look-up instead of each making their own.
+        self._pending: dict[str, asyncio.Task[tuple[TokenInfo, Account] | None]] = {}
 
     async def verify(self, secret: str | None) -> Actor:
         if not secret or not token_codec.looks_like_token(secret):
@@ -152,8 +156,7 @@ class TokenVerifier:
             _, actor, expires_at = cached
             if expires_at is None or expires_at > utcnow():
                 return actor
-        async with self._db.transaction() as uow:
-            found = await uow.tokens.get_with_account(token_hash)
+        found = await self._look_up(token_hash)
         if found is None or not found[0].is_usable(utcnow()):
             self._cache.pop(token_hash, None)
             raise Unauthenticated("The bearer token is invalid, expired or revoked.")
@@ -170,3 +173,25 @@ class TokenVerifier:
             self._cache.clear()
         self._cache[token_hash] = (now + self._ttl, actor, info.expires_at)
         return actor
+
+    async def _look_up(self, token_hash: str) -> tuple[TokenInfo, Account] | None:
+        task = self._pending.get(token_hash)
+        if task is None:
+            # A task of its own: a caller that goes away (client disconnect) does not cancel
+            # the look-up the others are waiting for.
+            task = asyncio.ensure_future(self._fetch(token_hash))
+            self._pending[token_hash] = task
+            task.add_done_callback(lambda done: self._forget(token_hash, done))
+        return await asyncio.shield(task)
+
+    async def _fetch(self, token_hash: str) -> tuple[TokenInfo, Account] | None:
+        async with self._db.transaction() as uow:
+            return await uow.tokens.get_with_account(token_hash)
+
+    def _forget(
+        self, token_hash: str, task: asyncio.Task[tuple[TokenInfo, Account] | None]
+    ) -> None:
+        if self._pending.get(token_hash) is task:
+            del self._pending[token_hash]
+        if not task.cancelled():
+            task.exception()  # retrieved, even if every caller went away
