@@ -13,6 +13,7 @@ on its driver (`fetch`, `run`), inside the same transaction.
 from __future__ import annotations
 
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -30,19 +31,22 @@ Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
 Observer = Callable[[str], None]
 
 
-class Conn:
-    """A connection inside one open transaction."""
+class Conn(ABC):
+    """The connection of one unit of work (inside its transaction, when it has one)."""
 
     def __init__(self, observers: Sequence[Observer] = ()) -> None:
         self._observers = observers
 
+    @abstractmethod
     async def execute(self, statement: Executable, parameters: Params = None) -> CursorResult[Any]:
         raise NotImplementedError
 
+    @abstractmethod
     def begin_nested(self) -> Any:
         """An async context manager: a savepoint, released on success, rolled back on error."""
         raise NotImplementedError
 
+    @abstractmethod
     async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
         """Run a prepared statement; its rows, with attribute access by column key."""
         raise NotImplementedError
@@ -51,6 +55,7 @@ class Conn:
         rows = await self.fetch(prepared, params)
         return rows[0] if rows else None
 
+    @abstractmethod
     async def run(self, prepared: Prepared, params: Mapping[str, Any]) -> None:
         """Run a prepared statement that returns no rows."""
         raise NotImplementedError
