@@ -107,7 +107,7 @@ class RateLimiter:
         if cost < 1:
             raise ValueError("cost must be at least 1")
         if self._redis is None:
-            return await self._hit(policy, key, cost)
+            return await self._hit_memory(policy, key, cost)
         try:
             return await self._hit_redis(policy, key, cost)
         except (RedisError, OSError) as exc:
@@ -149,7 +149,7 @@ class RateLimiter:
         retry_after = max(st.reset_seconds for st, ex in zip(states, short, strict=True) if ex)
         return Decision(False, states, retry_after)
 
-    async def _hit(self, policy: Policy, key: str, cost: int) -> Decision:
+    async def _hit_memory(self, policy: Policy, key: str, cost: int) -> Decision:
         strategy = self._strategies[policy.strategy]
         items = self._items.get(policy)
         if items is None:
