@@ -35,17 +35,30 @@ def _update_by_id(table: Table, columns: tuple[str, ...]) -> Prepared:
     return Prepared(statement, column_keys=columns)
 
 
+class LockableRead:
+    """A prepared SELECT and its SELECT … FOR UPDATE twin (locking the rows of `of` only,
+    in a join)."""
+
+    def __init__(self, stmt: Select[Any], *, of: Table | None = None) -> None:
+        self.plain = Prepared(stmt)
+        self.locking = Prepared(stmt.with_for_update(of=of))
+
+
 class Repo:
     def __init__(self, conn: Conn, dialect: str) -> None:
         self.conn = conn
         self.dialect = dialect
+        # SQLite writers already hold the database's write lock (BEGIN IMMEDIATE).
+        self._locks_rows = dialect == "postgresql"
 
-    def for_update(self, stmt: Select[Any], *, of: Table | None = None) -> Select[Any]:
-        """Lock the selected rows (of `of` only, in a join) until commit; SQLite already holds
-        the write lock."""
-        if self.dialect != "postgresql":
-            return stmt
-        return stmt.with_for_update(of=of) if of is not None else stmt.with_for_update()
+    def for_update(self, stmt: Select[Any]) -> Select[Any]:
+        """Lock the selected rows until commit."""
+        return stmt.with_for_update() if self._locks_rows else stmt
+
+    async def read_one(self, read: LockableRead, params: dict[str, Any], *, lock: bool) -> Any:
+        """The row `read` finds, locked until commit with `lock`; None if there is none."""
+        stmt = read.locking if lock and self._locks_rows else read.plain
+        return await self.conn.fetch_one(stmt, params)
 
     async def update_by_id(
         self, table: Table, account_id: int, row_id: int, values: dict[str, Any]

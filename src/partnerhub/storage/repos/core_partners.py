@@ -34,7 +34,7 @@ from sqlalchemy import (
 from partnerhub.domain.core_partners import CorePartner
 from partnerhub.domain.core_query import CoreListQuery, Filter, as_text
 from partnerhub.storage.prepared import Prepared
-from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.repos.base import LockableRead, Repo, as_utc
 from partnerhub.storage.tables import core_partners as partners
 
 _p = partners.c
@@ -110,8 +110,7 @@ _SID_IN_SCOPE = _SELECT.where(
     func.substr(_p.path, 1, func.length(bindparam("scope"))) == bindparam("scope"),
     _p.partner_sid == bindparam("partner_sid"),
 )
-_GET = Prepared(_SID_IN_SCOPE)
-_GET_FOR_UPDATE = Prepared(_SID_IN_SCOPE.with_for_update(of=partners))
+_GET = LockableRead(_SID_IN_SCOPE, of=partners)
 
 
 def _glob(pattern: str) -> str:
@@ -123,15 +122,6 @@ def _glob(pattern: str) -> str:
 
 
 class CorePartnersRepo(Repo):
-    def _select(self) -> Any:
-        return select(partners, _PARENT_SID)
-
-    async def _one(self, stmt: Any, *, lock: bool = False) -> CorePartner | None:
-        if lock:
-            stmt = self.for_update(stmt, of=partners)
-        row = (await self.conn.execute(stmt)).first()
-        return _partner(row) if row else None
-
     async def insert(
         self, account_id: int, parent: CorePartner | None, values: dict[str, Any]
     ) -> int:
@@ -169,25 +159,22 @@ class CorePartnersRepo(Repo):
         self, account_id: int, scope: str, partner_sid: str, *, lock: bool = False
     ) -> CorePartner | None:
         """The partner with this sid if it is the scope's partner or one of its descendants."""
-        stmt = _GET_FOR_UPDATE if lock and self.dialect == "postgresql" else _GET
         params = {"account_id": account_id, "scope": scope, "partner_sid": partner_sid}
-        return await self._prepared_one(stmt, params)
+        row = await self.read_one(_GET, params, lock=lock)
+        return _partner(row) if row else None
 
     async def get_by_id(self, account_id: int, partner_id: int) -> CorePartner | None:
-        return await self._prepared_one(
-            _BY_ID, {"account_id": account_id, "partner_id": partner_id}
-        )
+        params = {"account_id": account_id, "partner_id": partner_id}
+        row = await self.conn.fetch_one(_BY_ID, params)
+        return _partner(row) if row else None
 
     async def get_root(self, account_id: int) -> CorePartner | None:
-        return await self._prepared_one(_ROOT, {"account_id": account_id})
-
-    async def _prepared_one(self, stmt: Prepared, params: dict[str, Any]) -> CorePartner | None:
-        row = await self.conn.fetch_one(stmt, params)
+        row = await self.conn.fetch_one(_ROOT, {"account_id": account_id})
         return _partner(row) if row else None
 
     async def get_by_login(self, login: str) -> tuple[CorePartner, str] | None:
         """Authentication: the partner owning this login (any account) and its password hash."""
-        row = (await self.conn.execute(self._select().where(_p.login == login))).first()
+        row = (await self.conn.execute(_SELECT.where(_p.login == login))).first()
         return (_partner(row), row.password_hash) if row else None
 
     async def login_taken(self, login: str) -> bool:
@@ -236,7 +223,7 @@ class CorePartnersRepo(Repo):
         backwards = query.before is not None
         descending = query.descending != backwards
         column = _p[query.order]
-        stmt = self._select().where(*where)
+        stmt = _SELECT.where(*where)
         if cursor is not None:
             stmt = stmt.where(
                 _after(column, getattr(cursor, query.order), cursor.id, descending=descending)

@@ -32,7 +32,7 @@ from partnerhub.domain.crm_search import NEGATIVE_OPERATORS, Filter, SearchReque
 from partnerhub.storage.connection import Conn
 from partnerhub.storage.listquery_sql import escape_like
 from partnerhub.storage.prepared import Prepared
-from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.repos.base import LockableRead, Repo, as_utc
 from partnerhub.storage.tables import crm_objects as objects
 from partnerhub.storage.tables import crm_properties as properties
 from partnerhub.storage.tables import crm_property_groups as groups
@@ -110,8 +110,7 @@ _SELECT_OBJECT = select(objects).where(
     _o.object_type == bindparam("object_type"),
     _o.id == bindparam("object_id"),
 )
-_OBJECT = Prepared(_SELECT_OBJECT)
-_OBJECT_FOR_UPDATE = Prepared(_SELECT_OBJECT.with_for_update())
+_OBJECT = LockableRead(_SELECT_OBJECT)
 _PROPERTIES = Prepared(
     select(properties)
     .where(
@@ -282,9 +281,8 @@ class CrmRepo(Repo):
     async def get_object(
         self, account_id: int, object_id: int, *, lock: bool = False
     ) -> Record | None:
-        stmt = _OBJECT_FOR_UPDATE if lock and self.dialect == "postgresql" else _OBJECT
         params = {"account_id": account_id, "object_type": self.object_type, "object_id": object_id}
-        row = await self.conn.fetch_one(stmt, params)
+        row = await self.read_one(_OBJECT, params, lock=lock)
         return _record(row) if row else None
 
     async def update_object(self, account_id: int, record: Record) -> None:

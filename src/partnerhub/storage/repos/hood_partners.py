@@ -11,7 +11,7 @@ from partnerhub.domain.listquery import ListQuery, ResourceSpec
 from partnerhub.domain.partners import Contact, Partner
 from partnerhub.storage.listquery_sql import order_by, where_clauses
 from partnerhub.storage.prepared import Prepared
-from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.repos.base import LockableRead, Repo, as_utc
 from partnerhub.storage.tables import hood_partner_contacts as contacts
 from partnerhub.storage.tables import hood_partners as partners
 
@@ -39,8 +39,7 @@ PARTNER_COLUMNS: dict[str, ColumnElement[Any]] = {
 _SELECT_ONE = select(partners).where(
     _p.account_id == bindparam("account_id"), _p.id == bindparam("partner_id")
 )
-_GET = Prepared(_SELECT_ONE)
-_GET_FOR_UPDATE = Prepared(_SELECT_ONE.with_for_update())
+_GET = LockableRead(_SELECT_ONE)
 _CONTACTS_OF_ONE = Prepared(
     select(contacts)
     .where(
@@ -96,9 +95,8 @@ class HoodPartnersRepo(Repo):
         return await self.insert_returning_id(partners, {"account_id": account_id, **values})
 
     async def get(self, account_id: int, partner_id: int, *, lock: bool = False) -> Partner | None:
-        stmt = _GET_FOR_UPDATE if lock and self.dialect == "postgresql" else _GET
         params = {"account_id": account_id, "partner_id": partner_id}
-        row = await self.conn.fetch_one(stmt, params)
+        row = await self.read_one(_GET, params, lock=lock)
         return _partner(row) if row else None
 
     async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
