@@ -61,6 +61,7 @@ class PropertyDef:
     updated_at: datetime | None = None
     hubspot_defined: bool = False
     read_only: bool = False
+    version: int = 1
 
     @property
     def option_values(self) -> tuple[str, ...]:
@@ -84,6 +85,7 @@ class Group:
     label: str
     display_order: int = -1
     archived: bool = False
+    version: int = 1
 
 
 def _builtin(name: str, label: str, type_: str, field_type: str) -> PropertyDef:

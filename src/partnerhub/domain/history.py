@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 
 Changes = dict[str, dict[str, Any]]
+# What history shows, old and new, for a secret that changed (never its value).
+REDACTED = "[redacted]"
 
 
 def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> Changes:

@@ -18,10 +18,11 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.core_partners import CoreDraft, CorePartner, HierarchyForbidden
 from partnerhub.domain.core_query import CoreListQuery
-from partnerhub.domain.history import HistoryEntry, diff
+from partnerhub.domain.history import REDACTED, HistoryEntry, diff
+from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
-from partnerhub.services import history
+from partnerhub.services import change, history
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 OBJECT_TYPE = rules.OBJECT_TYPE
@@ -137,19 +138,31 @@ async def _insert(
             "available_scopes": builtins.list(parent.available_scopes if parent else CORE_SCOPES),
         }
     )
-    partner_id = await uow.core_partners.insert(account_id, parent, row)
-    created = await uow.core_partners.get_by_id(account_id, partner_id)
+    (partner_id,) = await _create_rows(uow, actor, parent, [row])
+    created = await uow.core_partners.get_by_id(account_id, int(partner_id))
     assert created is not None
-    await history.record(
+    return created
+
+
+async def _create_rows(
+    uow: UnitOfWork, actor: Actor, parent: CorePartner | None, rows: builtins.list[dict[str, Any]]
+) -> builtins.list[change.Key]:
+    """Insert partners under `parent` (None: the account's root), each with its history."""
+    parent_values = {"parent_id": parent.id if parent else None}
+    parent_sid = parent.partner_sid if parent else None
+    return await change.create_many(
         uow,
         actor,
-        object_type=OBJECT_TYPE,
-        object_id=created.partner_sid,
-        version=1,
-        action="create",
-        changes=history.created(created.public()),
+        Kind.CORE_PARTNER,
+        [
+            (
+                {**row, **parent_values},
+                change.created(rules.public_values({**row, "parent_sid": parent_sid})),
+                row["partner_sid"],
+            )
+            for row in rows
+        ],
     )
-    return created
 
 
 async def create(uow: UnitOfWork, actor: Actor, *, draft: CoreDraft) -> CorePartner:
@@ -221,8 +234,19 @@ async def reset_root_password(uow: UnitOfWork, *, account_id: int) -> tuple[Core
         raise NotFound(KIND)
     password = _random_password()
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
-    await uow.core_partners.set_password(account_id, root.id, password_hash)
+    actor = Actor(account_id=account_id, token_id=None, scopes=frozenset())
+    await change.update(
+        uow,
+        actor,
+        _target(root),
+        values={"password_hash": password_hash},
+        changes={"password": {"old": REDACTED, "new": REDACTED}},
+    )
     return root, password
+
+
+def _target(partner: CorePartner) -> change.Target:
+    return change.Target(Kind.CORE_PARTNER, partner.id, partner.version, partner.partner_sid)
 
 
 async def _update(
@@ -246,19 +270,10 @@ async def _update(
     field_changes = diff(target.updatable(), new_state)
     if not field_changes:
         return target
-    version, now = target.version + 1, utcnow()
+    now = utcnow()
     updates = {k: new_state[k] for k in field_changes}
-    await uow.core_partners.update(
-        me.account_id, target.id, {**updates, "version": version, "date_updated": now}
-    )
-    await history.record(
-        uow,
-        actor,
-        object_type=OBJECT_TYPE,
-        object_id=target.partner_sid,
-        version=version,
-        action="update",
-        changes=field_changes,
+    version = await change.update(
+        uow, actor, _target(target), values=updates, changes=field_changes, at=now
     )
     return target.with_values({**updates, "version": version, "date_updated": now})
 
@@ -318,14 +333,10 @@ async def delete(
         raise HierarchyForbidden("A partner cannot delete itself.", field="partner_sid")
     if await uow.core_partners.has_children(me.account_id, target.id):
         raise Conflict("The partner has sub-partners; delete them first.", field="partner_sid")
-    await uow.core_partners.delete(me.account_id, target.id)
-    await history.record(
+    await change.delete(
         uow,
         actor,
-        object_type=OBJECT_TYPE,
-        object_id=target.partner_sid,
-        version=target.version + 1,
-        action="delete",
+        _target(target),
         changes={k: {"old": v, "new": None} for k, v in sorted(target.public().items())},
     )
 
@@ -347,8 +358,8 @@ async def create_many(
     password: str,
 ) -> int:
     """Bulk create sub-partners of the caller sharing one password (demo data, load tests):
-    the same rows and history as `create`. The partners are inserted in two statements; their
-    history rows one by one (the history store has no bulk insert). Each item needs a `login`."""
+    the same rows and history as `create`, in a few statements whatever the count. Each item
+    needs a `login`."""
     me = await acting(uow, actor)
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     rows = []
@@ -367,15 +378,5 @@ async def create_many(
                 }
             )
         )
-    await uow.core_partners.insert_many(me.account_id, me, rows)
-    for row in rows:
-        await history.record(
-            uow,
-            actor,
-            object_type=OBJECT_TYPE,
-            object_id=row["partner_sid"],
-            version=1,
-            action="create",
-            changes=history.created(rules.public_values({**row, "parent_sid": me.partner_sid})),
-        )
+    await _create_rows(uow, actor, me, rows)
     return len(rows)

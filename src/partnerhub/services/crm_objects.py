@@ -19,13 +19,14 @@ from partnerhub.domain.crm_properties import (
     apply_values,
     property_field,
 )
-from partnerhub.domain.history import HistoryEntry, diff
+from partnerhub.domain.history import Changes, HistoryEntry, diff
+from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import Conflict, DomainError, NotFound, ValidationFailed
-from partnerhub.services import crm_properties, history
+from partnerhub.services import change, crm_properties, history
 from partnerhub.storage.unit_of_work import UnitOfWork
 
-OBJECT_TYPE = "crm.partner_client"
+OBJECT_TYPE = Kind.CRM_OBJECT.value
 KIND = "partner_client"
 MAX_BATCH = 100
 HISTORY_LIMIT = 10_000
@@ -161,19 +162,43 @@ async def _create(
     uow: UnitOfWork, actor: Actor, defs: Definitions, values: Mapping[str, Any]
 ) -> Record:
     props = apply_values(defs.active(), {}, values)
-    record = await uow.crm.insert_object(actor.account_id, props, utcnow())
-    await _claim_uniques(uow, actor, defs, record, {})
-    await history.record(
+    now = utcnow()
+    row = {"properties": props, "archived": 0, "archived_at": None}
+    key = await change.create(
         uow,
         actor,
-        object_type=OBJECT_TYPE,
-        object_id=record.id,
-        version=1,
-        action="create",
-        changes=history.created(props),
-        at=record.created_at,
+        Kind.CRM_OBJECT,
+        {**row, "created_at": now, "updated_at": now},
+        changes=change.created(props),
+        at=now,
     )
+    record = Record(int(key), 1, dict(props), False, None, now, now)
+    await _claim_uniques(uow, actor, defs, record, {})
     return record
+
+
+async def _write(
+    uow: UnitOfWork,
+    actor: Actor,
+    current: Record,
+    updated: Record,
+    field_changes: Changes,
+    action: str,
+) -> Record:
+    version = await change.update(
+        uow,
+        actor,
+        change.Target(Kind.CRM_OBJECT, current.id, current.version),
+        values={
+            "properties": updated.properties,
+            "archived": int(updated.archived),
+            "archived_at": updated.archived_at,
+        },
+        changes=field_changes,
+        action=action,
+        at=updated.updated_at,
+    )
+    return replace(updated, version=version)
 
 
 async def create(uow: UnitOfWork, actor: Actor, *, values: Mapping[str, Any]) -> Record:
@@ -191,22 +216,12 @@ async def _patch(
 ) -> Record:
     check_if_match(if_match, current.version)
     props = apply_values(defs.active(), current.properties, values)
-    changes = diff(current.properties, props)
-    if not changes:
+    field_changes = diff(current.properties, props)
+    if not field_changes:
         return current
-    updated = replace(current, version=current.version + 1, properties=props, updated_at=utcnow())
-    await uow.crm.update_object(actor.account_id, updated)
+    updated = replace(current, properties=props, updated_at=utcnow())
+    updated = await _write(uow, actor, current, updated, field_changes, "update")
     await _claim_uniques(uow, actor, defs, updated, current.properties)
-    await history.record(
-        uow,
-        actor,
-        object_type=OBJECT_TYPE,
-        object_id=current.id,
-        version=updated.version,
-        action="update",
-        changes=changes,
-        at=updated.updated_at,
-    )
     return updated
 
 
@@ -232,24 +247,16 @@ async def _set_archived(
         return current
     now = utcnow()
     updated = replace(
-        current,
-        version=current.version + 1,
-        archived=archived,
-        archived_at=now if archived else None,
-        updated_at=now,
+        current, archived=archived, archived_at=now if archived else None, updated_at=now
     )
-    await uow.crm.update_object(actor.account_id, updated)
-    await history.record(
+    return await _write(
         uow,
         actor,
-        object_type=OBJECT_TYPE,
-        object_id=current.id,
-        version=updated.version,
-        action="archive" if archived else "unarchive",
-        changes={"archived": {"old": current.archived, "new": archived}},
-        at=now,
+        current,
+        updated,
+        {"archived": {"old": current.archived, "new": archived}},
+        "archive" if archived else "unarchive",
     )
-    return updated
 
 
 async def archive(

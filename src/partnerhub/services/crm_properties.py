@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from partnerhub.domain.accounts import Actor
@@ -19,12 +20,13 @@ from partnerhub.domain.crm_properties import (
     check_group_name,
     check_name,
 )
+from partnerhub.domain.history import Changes, diff
+from partnerhub.domain.objects import Kind
 from partnerhub.errors import Conflict, NotFound, ValidationFailed
-from partnerhub.services import history
+from partnerhub.services import change
+from partnerhub.storage.repos.crm import group_row, property_row
 from partnerhub.storage.unit_of_work import UnitOfWork
 
-PROPERTY_OBJECT_TYPE = "crm.property"
-GROUP_OBJECT_TYPE = "crm.property_group"
 DEFAULT = Group(DEFAULT_GROUP, "Partner client information", 0)
 PATCHABLE = (
     "label",
@@ -74,9 +76,22 @@ async def get(uow: UnitOfWork, actor: Actor, *, name: str, archived: bool = Fals
     return prop
 
 
+def _group_state(group: Group) -> dict[str, Any]:
+    return {"label": group.label, "displayOrder": group.display_order}
+
+
+async def _ensure_default_group(uow: UnitOfWork, actor: Actor) -> None:
+    """The default group exists virtually until first needed; then it is stored (once)."""
+    now = utcnow()
+    row = {**group_row(DEFAULT), "created_at": now, "updated_at": now}
+    await change.create_if_absent(
+        uow, actor, Kind.CRM_GROUP, row, changes=change.created(_group_state(DEFAULT)), at=now
+    )
+
+
 async def _require_group(uow: UnitOfWork, actor: Actor, name: str, field: str) -> None:
     if name == DEFAULT.name:
-        await uow.crm.ensure_group(actor.account_id, DEFAULT, utcnow())
+        await _ensure_default_group(uow, actor)
         return
     group = await uow.crm.get_group(actor.account_id, name)
     if group is None or group.archived:
@@ -102,18 +117,41 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PropertyDef) -> Proper
                 "TOO_MANY_UNIQUE_PROPERTIES",
             )
     now = utcnow()
-    prop = draft.with_changes(created_at=now, updated_at=now, archived=False, archived_at=None)
-    await uow.crm.insert_property(actor.account_id, prop)
-    await history.record(
+    prop = draft.with_changes(
+        created_at=now, updated_at=now, archived=False, archived_at=None, version=1
+    )
+    await change.create(
         uow,
         actor,
-        object_type=PROPERTY_OBJECT_TYPE,
-        object_id=prop.name,
-        version=1,
-        action="create",
-        changes=history.created(_state(prop)),
+        Kind.CRM_PROPERTY,
+        property_row(prop),
+        changes=change.created(_state(prop)),
+        at=now,
     )
     return prop
+
+
+def _target(prop: PropertyDef) -> change.Target:
+    return change.Target(Kind.CRM_PROPERTY, prop.name, prop.version)
+
+
+async def _write(
+    uow: UnitOfWork, actor: Actor, current: PropertyDef, new: PropertyDef, action: str
+) -> PropertyDef:
+    now = utcnow()
+    row = property_row(new)
+    for key in ("name", "created_at", "updated_at"):
+        row.pop(key)
+    version = await change.update(
+        uow,
+        actor,
+        _target(current),
+        values=row,
+        changes=_changes(current, new),
+        action=action,
+        at=now,
+    )
+    return new.with_changes(updated_at=now, version=version)
 
 
 async def _locked(uow: UnitOfWork, actor: Actor, name: str) -> PropertyDef:
@@ -158,39 +196,19 @@ async def patch(
             )
     if new == current:
         return current
-    new = new.with_changes(updated_at=utcnow())
-    await uow.crm.update_property(actor.account_id, new)
-    await history.record(
-        uow,
-        actor,
-        object_type=PROPERTY_OBJECT_TYPE,
-        object_id=name,
-        version=1,
-        action="update",
-        changes=_changes(current, new),
-    )
-    return new
+    return await _write(uow, actor, current, new, "update")
 
 
-def _changes(old: PropertyDef, new: PropertyDef) -> dict[str, dict[str, Any]]:
-    before, after = _state(old), _state(new)
+def _changes(old: PropertyDef, new: PropertyDef) -> Changes:
+    before = {**_state(old), "archived": old.archived}
+    after = {**_state(new), "archived": new.archived}
     return {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
 
 
 async def archive(uow: UnitOfWork, actor: Actor, *, name: str) -> None:
     current = await _locked(uow, actor, name)
-    now = utcnow()
-    await uow.crm.update_property(
-        actor.account_id, current.with_changes(archived=True, archived_at=now, updated_at=now)
-    )
-    await history.record(
-        uow,
-        actor,
-        object_type=PROPERTY_OBJECT_TYPE,
-        object_id=name,
-        version=1,
-        action="archive",
-        changes={"archived": {"old": False, "new": True}},
+    await _write(
+        uow, actor, current, current.with_changes(archived=True, archived_at=utcnow()), "archive"
     )
 
 
@@ -213,58 +231,56 @@ async def get_group(uow: UnitOfWork, actor: Actor, *, name: str) -> Group:
     return group
 
 
+async def _write_group(
+    uow: UnitOfWork, actor: Actor, current: Group, new: Group, action: str
+) -> Group:
+    before = {**_group_state(current), "archived": current.archived}
+    after = {**_group_state(new), "archived": new.archived}
+    version = await change.update(
+        uow,
+        actor,
+        change.Target(Kind.CRM_GROUP, current.name, current.version),
+        values=group_row(new),
+        changes=diff(before, after),
+        action=action,
+    )
+    return replace(new, version=version)
+
+
 async def create_group(uow: UnitOfWork, actor: Actor, *, group: Group) -> Group:
     check_group_name(group.name)
-    await uow.crm.ensure_group(actor.account_id, DEFAULT, utcnow())
+    await _ensure_default_group(uow, actor)
     existing = await uow.crm.get_group(actor.account_id, group.name)
     if existing is not None and not existing.archived:
         raise Conflict(f"Property group {group.name} already exists.", field="name")
     if existing is not None:  # an archived group of that name comes back
-        await uow.crm.update_group(actor.account_id, group, utcnow())
-    else:
-        await uow.crm.insert_group(actor.account_id, group, utcnow())
-    await history.record(
+        return await _write_group(uow, actor, existing, replace(group, archived=False), "create")
+    now = utcnow()
+    await change.create(
         uow,
         actor,
-        object_type=GROUP_OBJECT_TYPE,
-        object_id=group.name,
-        version=1,
-        action="create",
-        changes=history.created({"label": group.label, "displayOrder": group.display_order}),
+        Kind.CRM_GROUP,
+        {**group_row(group), "created_at": now, "updated_at": now},
+        changes=change.created(_group_state(group)),
+        at=now,
     )
-    return group
+    return replace(group, version=1)
 
 
 async def patch_group(
     uow: UnitOfWork, actor: Actor, *, name: str, label: str | None, display_order: int | None
 ) -> Group:
-    if name == DEFAULT.name:  # the default group exists only virtually until first written
-        await uow.crm.ensure_group(actor.account_id, DEFAULT, utcnow())
+    if name == DEFAULT.name:
+        await _ensure_default_group(uow, actor)
     current = await get_group(uow, actor, name=name)
-    new = Group(
-        name,
-        label if label is not None else current.label,
-        display_order if display_order is not None else current.display_order,
+    new = replace(
+        current,
+        label=label if label is not None else current.label,
+        display_order=display_order if display_order is not None else current.display_order,
     )
-    if new != current:
-        await uow.crm.update_group(actor.account_id, new, utcnow())
-        await history.record(
-            uow,
-            actor,
-            object_type=GROUP_OBJECT_TYPE,
-            object_id=name,
-            version=1,
-            action="update",
-            changes={
-                k: {"old": a, "new": b}
-                for k, a, b in (
-                    ("label", current.label, new.label),
-                    ("displayOrder", current.display_order, new.display_order),
-                )
-                if a != b
-            },
-        )
-    return new
+    if new == current:
+        return current
+    return await _write_group(uow, actor, current, new, "update")
 
 
 async def archive_group(uow: UnitOfWork, actor: Actor, *, name: str) -> None:
@@ -279,17 +295,4 @@ async def archive_group(uow: UnitOfWork, actor: Actor, *, name: str) -> None:
             f"Property group {name} still holds properties; move or archive them first.",
             "GROUP_IN_USE",
         )
-    await uow.crm.update_group(
-        actor.account_id,
-        Group(current.name, current.label, current.display_order, True),
-        utcnow(),
-    )
-    await history.record(
-        uow,
-        actor,
-        object_type=GROUP_OBJECT_TYPE,
-        object_id=name,
-        version=1,
-        action="archive",
-        changes={"archived": {"old": False, "new": True}},
-    )
+    await _write_group(uow, actor, current, replace(current, archived=True), "archive")

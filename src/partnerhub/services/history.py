@@ -27,16 +27,18 @@ async def record(
     """Write one history entry; `at` is the change's own timestamp (default: now)."""
     await uow.history.add(
         actor.account_id,
-        HistoryEntry(
-            object_type=object_type,
-            object_id=str(object_id),
-            version=version,
-            action=action,
-            surface=actor.surface,
-            token_id=actor.token_id,
-            changed_at=at or utcnow(),
-            changes=changes,
-        ),
+        [
+            HistoryEntry(
+                object_type=object_type,
+                object_id=str(object_id),
+                version=version,
+                action=action,
+                surface=actor.surface,
+                token_id=actor.token_id,
+                changed_at=at or utcnow(),
+                changes=changes,
+            )
+        ],
     )
 
 

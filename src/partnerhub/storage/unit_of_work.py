@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from partnerhub.domain.objects import Kind
 from partnerhub.storage.connection import Conn
 from partnerhub.storage.repos.accounts import AccountsRepo, MembersRepo, TokensRepo
+from partnerhub.storage.repos.changes import ChangesRepo
 from partnerhub.storage.repos.core_partners import CorePartnersRepo
 from partnerhub.storage.repos.crm import CrmRepo
 from partnerhub.storage.repos.history import HistoryRepo
@@ -34,6 +36,14 @@ class UnitOfWork:
     @cached_property
     def members(self) -> MembersRepo:
         return MembersRepo(self.conn, self.dialect)
+
+    @cached_property
+    def changes(self) -> ChangesRepo:
+        return ChangesRepo(self.conn, self.dialect, on_write=self._written)
+
+    def _written(self, kind: Kind, account_id: int) -> None:
+        if kind is Kind.CRM_PROPERTY and "crm" in self.__dict__:
+            self.crm.forget_properties(account_id)
 
     @cached_property
     def history(self) -> HistoryRepo:

@@ -9,7 +9,6 @@ and `login_taken` / `display_id_taken`: logins and display ids are unique server
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -22,13 +21,10 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    delete,
     exists,
     func,
-    literal,
     or_,
     select,
-    update,
 )
 
 from partnerhub.domain.core_partners import CorePartner
@@ -122,39 +118,6 @@ def _glob(pattern: str) -> str:
 
 
 class CorePartnersRepo(Repo):
-    async def insert(
-        self, account_id: int, parent: CorePartner | None, values: dict[str, Any]
-    ) -> int:
-        """Insert one partner under `parent` (None: the account's root) and set its path."""
-        partner_id = await self.insert_returning_id(
-            partners,
-            {
-                "account_id": account_id,
-                "parent_id": parent.id if parent else None,
-                "path": "",
-                **values,
-            },
-        )
-        path = f"{parent.path if parent else '/'}{partner_id}/"
-        await self.conn.execute(update(partners).where(_p.id == partner_id).values(path=path))
-        return partner_id
-
-    async def insert_many(
-        self, account_id: int, parent: CorePartner, rows: Sequence[dict[str, Any]]
-    ) -> None:
-        """Bulk insert children of `parent` (demo, tests): two statements whatever the count."""
-        if not rows:
-            return
-        await self.conn.execute(
-            partners.insert(),
-            [{"account_id": account_id, "parent_id": parent.id, "path": "", **r} for r in rows],
-        )
-        await self.conn.execute(
-            update(partners)
-            .where(_p.account_id == account_id, _p.parent_id == parent.id, _p.path == "")
-            .values(path=literal(parent.path) + cast(_p.id, String) + literal("/"))
-        )
-
     async def get(
         self, account_id: int, scope: str, partner_sid: str, *, lock: bool = False
     ) -> CorePartner | None:
@@ -185,24 +148,9 @@ class CorePartnersRepo(Repo):
         stmt = select(exists().where(_p.display_id == display_id))
         return bool((await self.conn.execute(stmt)).scalar())
 
-    async def set_password(self, account_id: int, partner_id: int, password_hash: str) -> None:
-        await self.conn.execute(
-            update(partners)
-            .where(_p.account_id == account_id, _p.id == partner_id)
-            .values(password_hash=password_hash)
-        )
-
-    async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
-        await self.update_by_id(partners, account_id, partner_id, values)
-
     async def has_children(self, account_id: int, partner_id: int) -> bool:
         stmt = select(exists().where(_p.account_id == account_id, _p.parent_id == partner_id))
         return bool((await self.conn.execute(stmt)).scalar())
-
-    async def delete(self, account_id: int, partner_id: int) -> None:
-        await self.conn.execute(
-            delete(partners).where(_p.account_id == account_id, _p.id == partner_id)
-        )
 
     async def list(
         self,

@@ -22,7 +22,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
@@ -73,14 +72,26 @@ def _property(row: Any) -> PropertyDef:
         archived_at=as_utc(row.archived_at),
         created_at=as_utc(row.created_at),
         updated_at=as_utc(row.updated_at),
+        version=row.version,
     )
 
 
 def _group(row: Any) -> Group:
-    return Group(row.name, row.label, row.display_order, bool(row.archived))
+    return Group(row.name, row.label, row.display_order, bool(row.archived), row.version)
+
+
+def group_row(group: Group) -> dict[str, Any]:
+    """A group's columns as the change operation writes them (its version aside)."""
+    return {
+        "name": group.name,
+        "label": group.label,
+        "display_order": group.display_order,
+        "archived": int(group.archived),
+    }
 
 
 def property_row(prop: PropertyDef) -> dict[str, Any]:
+    """A definition's columns as the change operation writes them (its version aside)."""
     return {
         "name": prop.name,
         "label": prop.label,
@@ -127,7 +138,7 @@ class CrmRepo(Repo):
     def __init__(self, conn: Conn, dialect: str) -> None:
         super().__init__(conn, dialect)
         # Property definitions, read once per transaction: every object read or write needs
-        # them, often more than once. Property writes below forget them.
+        # them, often more than once. A write of a definition forgets them (UnitOfWork).
         self._properties: dict[int, dict[str, PropertyDef]] = {}
 
     @asynccontextmanager
@@ -157,48 +168,6 @@ class CrmRepo(Repo):
         ).first()
         return _group(row) if row else None
 
-    async def ensure_group(self, account_id: int, group: Group, now: datetime) -> None:
-        """Insert the group unless it exists (used for the default group)."""
-        insert = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(groups)
-        await self.conn.execute(
-            insert.values(
-                account_id=account_id,
-                object_type=self.object_type,
-                name=group.name,
-                label=group.label,
-                display_order=group.display_order,
-                archived=0,
-                created_at=now,
-                updated_at=now,
-            ).on_conflict_do_nothing()
-        )
-
-    async def insert_group(self, account_id: int, group: Group, now: datetime) -> None:
-        await self.conn.execute(
-            groups.insert().values(
-                account_id=account_id,
-                object_type=self.object_type,
-                name=group.name,
-                label=group.label,
-                display_order=group.display_order,
-                archived=int(group.archived),
-                created_at=now,
-                updated_at=now,
-            )
-        )
-
-    async def update_group(self, account_id: int, group: Group, now: datetime) -> None:
-        await self.conn.execute(
-            update(groups)
-            .where(*self._groups_where(account_id), groups.c.name == group.name)
-            .values(
-                label=group.label,
-                display_order=group.display_order,
-                archived=int(group.archived),
-                updated_at=now,
-            )
-        )
-
     # Property definitions
 
     def _props_where(self, account_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -206,6 +175,10 @@ class CrmRepo(Repo):
             properties.c.account_id == account_id,
             properties.c.object_type == self.object_type,
         )
+
+    def forget_properties(self, account_id: int) -> None:
+        """The account's definitions changed: read them again when next asked."""
+        self._properties.pop(account_id, None)
 
     async def list_properties(self, account_id: int) -> dict[str, PropertyDef]:
         if account_id not in self._properties:
@@ -220,25 +193,6 @@ class CrmRepo(Repo):
         stmt = select(properties).where(*self._props_where(account_id), properties.c.name == name)
         row = (await self.conn.execute(self.for_update(stmt) if lock else stmt)).first()
         return _property(row) if row else None
-
-    async def insert_property(self, account_id: int, prop: PropertyDef) -> None:
-        self._properties.pop(account_id, None)
-        await self.conn.execute(
-            properties.insert().values(
-                account_id=account_id, object_type=self.object_type, **property_row(prop)
-            )
-        )
-
-    async def update_property(self, account_id: int, prop: PropertyDef) -> None:
-        self._properties.pop(account_id, None)
-        values = property_row(prop)
-        values.pop("name")
-        values.pop("created_at")
-        await self.conn.execute(
-            update(properties)
-            .where(*self._props_where(account_id), properties.c.name == prop.name)
-            .values(**values)
-        )
 
     async def count_values(self, account_id: int, name: str) -> int:
         """How many objects (archived ones too) hold a value for property `name`."""
@@ -262,42 +216,12 @@ class CrmRepo(Repo):
     def _objects_where(self, account_id: int) -> tuple[ColumnElement[bool], ...]:
         return (_o.account_id == account_id, _o.object_type == self.object_type)
 
-    async def insert_object(self, account_id: int, values: dict[str, str], now: datetime) -> Record:
-        object_id = await self.insert_returning_id(
-            objects,
-            {
-                "account_id": account_id,
-                "object_type": self.object_type,
-                "version": 1,
-                "properties": values,
-                "archived": 0,
-                "archived_at": None,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
-        return Record(object_id, 1, dict(values), False, None, now, now)
-
     async def get_object(
         self, account_id: int, object_id: int, *, lock: bool = False
     ) -> Record | None:
         params = {"account_id": account_id, "object_type": self.object_type, "object_id": object_id}
         row = await self.read_one(_OBJECT, params, lock=lock)
         return _record(row) if row else None
-
-    async def update_object(self, account_id: int, record: Record) -> None:
-        await self.update_by_id(
-            objects,
-            account_id,
-            record.id,
-            {
-                "version": record.version,
-                "properties": record.properties,
-                "archived": int(record.archived),
-                "archived_at": record.archived_at,
-                "updated_at": record.updated_at,
-            },
-        )
 
     async def list_objects(
         self, account_id: int, *, archived: bool, after: int | None, limit: int

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import fields
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -29,22 +30,27 @@ _INSERT = Prepared(
 )
 
 
+def _row(account_id: int, entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "account_id": account_id,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "version": entry.version,
+        "action": entry.action,
+        "surface": entry.surface,
+        "token_id": entry.token_id,
+        "changed_at": entry.changed_at,
+        "changes": entry.changes,
+    }
+
+
 class HistoryRepo(Repo):
-    async def add(self, account_id: int, entry: HistoryEntry) -> None:
-        await self.conn.run(
-            _INSERT,
-            {
-                "account_id": account_id,
-                "object_type": entry.object_type,
-                "object_id": entry.object_id,
-                "version": entry.version,
-                "action": entry.action,
-                "surface": entry.surface,
-                "token_id": entry.token_id,
-                "changed_at": entry.changed_at,
-                "changes": entry.changes,
-            },
-        )
+    async def add(self, account_id: int, entries: Sequence[HistoryEntry]) -> None:
+        """Append entries: one statement however many (a cascade's children)."""
+        if len(entries) == 1:
+            await self.conn.run(_INSERT, _row(account_id, entries[0]))
+        elif entries:
+            await self.conn.execute(history.insert(), [_row(account_id, e) for e in entries])
 
     async def list(
         self, account_id: int, object_type: str, object_id: str, *, limit: int, offset: int

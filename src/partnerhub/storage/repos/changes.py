@@ -1,0 +1,180 @@
+"""Row writes of versioned objects, for the services' change operation (services/changes.py).
+
+Every kind of object with a version and a history is registered here once: its table, its key
+column, the column stamped with each change's time, and the columns that scope it. Writes are
+set-based: N rows are one INSERT, one UPDATE or one DELETE, whatever N is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, Table, bindparam, cast, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import Executable
+
+from partnerhub.domain.crm_properties import OBJECT_TYPE as CRM_OBJECT_TYPE
+from partnerhub.domain.objects import Kind
+from partnerhub.storage.connection import Conn
+from partnerhub.storage.prepared import Prepared
+from partnerhub.storage.repos.base import Repo
+from partnerhub.storage.tables import (
+    core_partners,
+    crm_objects,
+    crm_properties,
+    crm_property_groups,
+    hood_partner_contacts,
+    hood_partners,
+)
+
+Key = int | str
+
+
+@dataclass(frozen=True)
+class Stored:
+    table: Table
+    updated: str  # the column set to the change's time
+    key: str = "id"
+    scope: Mapping[str, Any] = field(default_factory=dict)  # fixed column values of the kind
+    generated_key: bool = True  # the database issues the key on insert
+
+    def where(self, account_id: Any) -> list[ColumnElement[bool]]:
+        c = self.table.c
+        return [c.account_id == account_id, *(c[k] == v for k, v in self.scope.items())]
+
+
+_CRM = {"object_type": CRM_OBJECT_TYPE}
+STORED: dict[Kind, Stored] = {
+    Kind.HOOD_PARTNER: Stored(hood_partners, "update_time"),
+    Kind.HOOD_CONTACT: Stored(hood_partner_contacts, "update_time", generated_key=False),
+    Kind.CORE_PARTNER: Stored(core_partners, "date_updated"),
+    Kind.CRM_OBJECT: Stored(crm_objects, "updated_at", scope=_CRM),
+    Kind.CRM_PROPERTY: Stored(crm_properties, "updated_at", "name", _CRM, generated_key=False),
+    Kind.CRM_GROUP: Stored(crm_property_groups, "updated_at", "name", _CRM, generated_key=False),
+}
+
+
+@lru_cache(maxsize=512)
+def _update_one(kind: Kind, columns: tuple[str, ...]) -> Prepared:
+    # One prepared statement per kind and set of columns: the hot path of every PATCH.
+    stored = STORED[kind]
+    statement = update(stored.table).where(
+        *stored.where(bindparam("where_account_id")),
+        stored.table.c[stored.key] == bindparam("where_key"),
+    )
+    return Prepared(statement, column_keys=columns)
+
+
+def _core_paths(account_id: int) -> Executable:
+    """Core partners inserted with an empty path get theirs: the parent's path and their id
+    (a root's parent path is "/"). One statement for any number of new partners."""
+    c = core_partners.c
+    parent = core_partners.alias("parent")
+    parent_path = select(parent.c.path).where(parent.c.id == c.parent_id).scalar_subquery()
+    return (
+        update(core_partners)
+        .where(c.account_id == account_id, c.path == "")
+        .values(path=func.coalesce(parent_path, literal("/")) + cast(c.id, String) + literal("/"))
+    )
+
+
+class ChangesRepo(Repo):
+    def __init__(
+        self, conn: Conn, dialect: str, *, on_write: Callable[[Kind, int], None] | None = None
+    ) -> None:
+        super().__init__(conn, dialect)
+        # Tells the unit of work which kind was written (CRM forgets its cached definitions).
+        self._on_write = on_write or (lambda _kind, _account_id: None)
+
+    async def insert(
+        self,
+        kind: Kind,
+        account_id: int,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        if_absent: bool = False,
+    ) -> list[Key]:
+        """Insert rows (each without `account_id` and the kind's scope); their keys, in order.
+        `if_absent` (one row of a kind whose key is given): skip a row whose key exists; the
+        keys returned are those inserted."""
+        if not rows:
+            return []
+        self._on_write(kind, account_id)
+        stored = STORED[kind]
+        full = [{**row, **stored.scope, "account_id": account_id} for row in rows]
+        if kind is Kind.CORE_PARTNER:
+            full = [{**row, "path": ""} for row in full]
+        if if_absent:
+            assert not stored.generated_key and len(full) == 1
+            dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+            statement = (
+                dialect_insert(stored.table)
+                .values(**full[0])
+                .on_conflict_do_nothing()
+                .returning(stored.table.c[stored.key])
+            )
+            return [row[0] for row in await self.conn.execute(statement)]
+        if not stored.generated_key:
+            await self.conn.execute(stored.table.insert(), full)
+            keys: list[Key] = [row[stored.key] for row in rows]
+        elif len(full) == 1:
+            keys = [await self.insert_returning_id(stored.table, full[0])]
+        else:
+            key = stored.table.c[stored.key]
+            statement = stored.table.insert().returning(key, sort_by_parameter_order=True)
+            keys = [row[0] for row in await self.conn.execute(statement, full)]
+        if kind is Kind.CORE_PARTNER:
+            await self.conn.execute(_core_paths(account_id))
+        return keys
+
+    async def update(
+        self,
+        kind: Kind,
+        account_id: int,
+        key: Key,
+        values: Mapping[str, Any],
+        *,
+        version: int,
+        at: datetime,
+    ) -> None:
+        """Set `values`, the new `version` and the change time on one row."""
+        self._on_write(kind, account_id)
+        row = {**values, "version": version, STORED[kind].updated: at}
+        params = {**row, "where_account_id": account_id, "where_key": key}
+        await self.conn.run(_update_one(kind, tuple(sorted(row))), params)
+
+    async def update_many(
+        self,
+        kind: Kind,
+        account_id: int,
+        keys: Sequence[Key],
+        values: Mapping[str, Any],
+        *,
+        at: datetime,
+    ) -> None:
+        """Set the same `values` on every row of `keys`, each one's version one up."""
+        if not keys:
+            return
+        self._on_write(kind, account_id)
+        stored = STORED[kind]
+        c = stored.table.c
+        await self.conn.execute(
+            update(stored.table)
+            .where(*stored.where(account_id), c[stored.key].in_(list(keys)))
+            .values(**values, version=c.version + 1, **{stored.updated: at})
+        )
+
+    async def delete(self, kind: Kind, account_id: int, keys: Sequence[Key]) -> None:
+        if not keys:
+            return
+        self._on_write(kind, account_id)
+        stored = STORED[kind]
+        await self.conn.execute(
+            stored.table.delete().where(
+                *stored.where(account_id), stored.table.c[stored.key].in_(list(keys))
+            )
+        )
