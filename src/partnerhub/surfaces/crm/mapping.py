@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 
 from partnerhub.domain import ids
-from partnerhub.domain.crm_properties import (
-    BUILTINS,
-    DEFAULT_PROPERTIES,
-    Group,
-    PropertyDef,
-    Record,
-    check_options,
-    iso_datetime,
-)
+from partnerhub.domain.crm_properties import Group, PropertyDef, check_options, iso_datetime
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.errors import InvalidBody, ValidationFailed
 from partnerhub.services.crm_objects import BatchFailure, ValueVersion
+from partnerhub.services.crm_views import Batch, ObjectView, Page, Show, UpsertView
 from partnerhub.surfaces.common.validation import validate
 from partnerhub.surfaces.crm.errors import standard_error
 from partnerhub.surfaces.crm.schemas import (
@@ -33,6 +25,7 @@ from partnerhub.surfaces.crm.schemas import (
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
+T = TypeVar("T")
 
 # Query parameters
 
@@ -43,6 +36,11 @@ def query_list(request: Request, name: str) -> list[str]:
         part.strip() for value in request.query_params.getlist(name) for part in value.split(",")
     )
     return list(dict.fromkeys(p for p in items if p))
+
+
+def query_show(request: Request) -> Show:
+    """`properties` and `propertiesWithHistory` of a GET."""
+    return Show(query_list(request, "properties"), query_list(request, "propertiesWithHistory"))
 
 
 def query_bool(request: Request, name: str, default: bool = False) -> bool:
@@ -178,39 +176,26 @@ def history_wire(versions: Sequence[ValueVersion]) -> list[dict[str, Any]]:
     ]
 
 
-def object_wire(
-    record: Record,
-    names: Iterable[str] | None = None,
-    *,
-    readable: Mapping[str, PropertyDef] | None = None,
-    with_history: Mapping[str, Sequence[ValueVersion]] | None = None,
-) -> dict[str, Any]:
-    """`names` None: every value the object holds (write answers). Else the requested
-    properties that exist (unknown ones are ignored; a known one without value is null)."""
-    values = record.values()
-    if names is None:
-        properties: dict[str, str | None] = dict(sorted(values.items()))
-    else:
-        known = readable if readable is not None else BUILTINS
-        properties = {n: values.get(n) for n in names if n in known}
+def object_wire(view: ObjectView) -> dict[str, Any]:
+    record = view.record
     wire: dict[str, Any] = {
         "id": str(record.id),
-        "properties": properties,
+        "properties": view.properties,
         "createdAt": iso_datetime(record.created_at),
         "updatedAt": iso_datetime(record.updated_at),
         "archived": record.archived,
     }
     if record.archived_at is not None:
         wire["archivedAt"] = iso_datetime(record.archived_at)
-    if with_history is not None:
+    if view.properties_with_history is not None:
         wire["propertiesWithHistory"] = {
-            name: history_wire(versions) for name, versions in with_history.items()
+            name: history_wire(versions) for name, versions in view.properties_with_history.items()
         }
     return wire
 
 
-def requested(names: Sequence[str]) -> tuple[str, ...]:
-    return tuple(names) if names else DEFAULT_PROPERTIES
+def upsert_wire(view: UpsertView) -> dict[str, Any]:
+    return {**object_wire(view.object), "new": view.new}
 
 
 def paging(after: int | str | None, link: str | None = None) -> dict[str, Any]:
@@ -223,18 +208,22 @@ def paging(after: int | str | None, link: str | None = None) -> dict[str, Any]:
     return {"paging": {"next": following}}
 
 
-def batch_wire(
-    results: list[dict[str, Any]],
-    failures: Sequence[BatchFailure],
-    started: datetime,
-    completed: datetime,
+def page_wire(
+    page: Page[T], item: Callable[[T], dict[str, Any]], link: str | None = None
 ) -> dict[str, Any]:
-    body: dict[str, Any] = {"status": "COMPLETE", "results": results}
-    if failures:
-        body["numErrors"] = len(failures)
-        body["errors"] = [failure_wire(f) for f in failures]
-    body["startedAt"] = iso_datetime(started)
-    body["completedAt"] = iso_datetime(completed)
+    """`total` (where counted), `results` and `paging`, in HubSpot's order."""
+    body: dict[str, Any] = {} if page.total is None else {"total": page.total}
+    body["results"] = [item(r) for r in page.results]
+    return {**body, **paging(page.after, link)}
+
+
+def batch_wire(batch: Batch[T], item: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": "COMPLETE", "results": [item(r) for r in batch.results]}
+    if batch.failures:
+        body["numErrors"] = len(batch.failures)
+        body["errors"] = [failure_wire(f) for f in batch.failures]
+    body["startedAt"] = iso_datetime(batch.started_at)
+    body["completedAt"] = iso_datetime(batch.completed_at)
     return body
 
 

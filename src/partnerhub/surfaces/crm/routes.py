@@ -3,20 +3,16 @@ groups, and each object's history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.responses import Response
 
 from partnerhub.domain.accounts import Actor
-from partnerhub.domain.clock import utcnow
-from partnerhub.domain.crm_properties import Record
 from partnerhub.domain.versioning import etag
-from partnerhub.services import crm_objects, crm_properties
-from partnerhub.services.runtime import UnitOfWork
+from partnerhub.services import crm_objects, crm_properties, crm_views
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.edge import Edge
 from partnerhub.surfaces.common.validation import validate
@@ -60,6 +56,7 @@ READ_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 429)
 # Reads that take a body (batch read, search) can also refuse its size or media type.
 BODY_READ_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 413, 415, 429)
 WRITE_ERRORS = openapi.errors(CrmError, 400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
+T = TypeVar("T")
 
 
 class _ObjectIdConvertor(PathConvertor):
@@ -92,29 +89,6 @@ async def _body(request: Request) -> Any:
     return (await edge.json_body(request)).data
 
 
-async def _wire(
-    uow: UnitOfWork,
-    actor: Actor,
-    records: Sequence[Record],
-    names: Sequence[str] | None,
-    with_history: Sequence[str] = (),
-) -> list[dict[str, Any]]:
-    """HubSpot objects with the requested properties (and their history)."""
-    defs = await crm_properties.definitions(uow, actor)
-    readable = defs.readable()
-    wanted = [n for n in with_history if n in readable]
-    histories = await crm_objects.value_history(uow, actor, records, wanted) if wanted else {}
-    return [
-        mapping.object_wire(
-            r,
-            names,
-            readable=readable,
-            with_history=histories.get(r.id) if wanted else None,
-        )
-        for r in records
-    ]
-
-
 # Objects
 
 
@@ -131,19 +105,17 @@ async def list_objects(request: Request) -> Response:
     limit = mapping.query_limit(request)
     after = mapping.query_after(request)
     archived = mapping.query_bool(request, "archived")
-    names = mapping.requested(mapping.query_list(request, "properties"))
-    with_history = mapping.query_list(request, "propertiesWithHistory")
+    show = mapping.query_show(request)
     async with edge.read(request) as uow:
-        records, following = await crm_objects.list(
-            uow, actor, archived=archived, after=after, limit=limit
+        page = await crm_views.list_objects(
+            uow, actor, show=show, archived=archived, after=after, limit=limit
         )
-        results = await _wire(uow, actor, records, names, with_history)
     link = (
-        str(request.url.include_query_params(after=str(following)))
-        if following is not None
+        str(request.url.include_query_params(after=str(page.after)))
+        if page.after is not None
         else None
     )
-    return responses.json({"results": results, **mapping.paging(following, link)})
+    return responses.json(mapping.page_wire(page, mapping.object_wire, link))
 
 
 @router.post(
@@ -162,9 +134,10 @@ async def create_object(request: Request) -> Response:
     values = mapping.object_values(body.data)
 
     async def make(uow: Any) -> Response:
-        record = await crm_objects.create(uow, actor, values=values)
+        view = await crm_views.create_object(uow, actor, values=values)
+        record = view.record
         return responses.json(
-            mapping.object_wire(record),
+            mapping.object_wire(view),
             201,
             {"ETag": etag(record.version), "Location": f"{PREFIX}{OBJECTS}/{record.id}"},
         )
@@ -173,17 +146,10 @@ async def create_object(request: Request) -> Response:
 
 
 def _batch_answer(
-    results: list[dict[str, Any]],
-    failures: Sequence[crm_objects.BatchFailure],
-    started: datetime,
-    success: int,
+    batch: crm_views.Batch[T], item: Callable[[T], dict[str, Any]], success: int
 ) -> Response:
-    """`success` when every input worked, 207 listing the errors when some failed, and the
-    first error itself when all of them failed (HubSpot answers no 207 without results)."""
-    if failures and not results:
-        raise failures[0].error
-    body = mapping.batch_wire(results, failures, started, utcnow())
-    return responses.json(body, 207 if failures else success)
+    """`success` when every input worked, 207 listing the errors when some failed."""
+    return responses.json(mapping.batch_wire(batch, item), 207 if batch.failures else success)
 
 
 @router.post(
@@ -199,18 +165,16 @@ async def batch_read(request: Request) -> Response:
     actor = await _enter(request, *OBJECTS_READ)
     data = validate(CrmBatchReadInput, await _body(request))
     archived = mapping.query_bool(request, "archived")
-    started = utcnow()
-    names = mapping.requested(data.properties)
     async with edge.read(request) as uow:
-        records, failures = await crm_objects.batch_read(
+        batch = await crm_views.batch_read(
             uow,
             actor,
             ids=[i.id for i in data.inputs],
             id_property=data.idProperty,
             archived=archived,
+            show=crm_views.Show(data.properties, data.propertiesWithHistory),
         )
-        results = await _wire(uow, actor, records, names, data.propertiesWithHistory)
-    return _batch_answer(results, failures, started, 200)
+    return _batch_answer(batch, mapping.object_wire, 200)
 
 
 @router.post(
@@ -228,11 +192,10 @@ async def batch_create(request: Request) -> Response:
     body = await edge.json_body(request)
     data = validate(CrmBatchCreateInput, body.data)
     inputs = [(dict(i.properties), i.objectWriteTraceId) for i in data.inputs]
-    started = utcnow()
 
     async def make(uow: Any) -> Response:
-        records, failures = await crm_objects.batch_create(uow, actor, inputs=inputs)
-        return _batch_answer([mapping.object_wire(r) for r in records], failures, started, 201)
+        batch = await crm_views.batch_create(uow, actor, inputs=inputs)
+        return _batch_answer(batch, mapping.object_wire, 201)
 
     return await edge.create(request, actor, body.raw, make)
 
@@ -256,10 +219,9 @@ def _updates(data: CrmBatchUpdateInput) -> list[crm_objects.BatchUpdate]:
 async def batch_update(request: Request) -> Response:
     actor = await _enter(request, *OBJECTS_WRITE)
     data = validate(CrmBatchUpdateInput, await _body(request))
-    started = utcnow()
     async with edge.write(request) as uow:
-        records, failures = await crm_objects.batch_update(uow, actor, inputs=_updates(data))
-        return _batch_answer([mapping.object_wire(r) for r in records], failures, started, 200)
+        batch = await crm_views.batch_update(uow, actor, inputs=_updates(data))
+        return _batch_answer(batch, mapping.object_wire, 200)
 
 
 @router.post(
@@ -274,11 +236,9 @@ async def batch_update(request: Request) -> Response:
 async def batch_upsert(request: Request) -> Response:
     actor = await _enter(request, *OBJECTS_WRITE)
     data = validate(CrmBatchUpdateInput, await _body(request))
-    started = utcnow()
     async with edge.write(request) as uow:
-        done, failures = await crm_objects.batch_upsert(uow, actor, inputs=_updates(data))
-        results = [{**mapping.object_wire(u.record), "new": u.new} for u in done]
-        return _batch_answer(results, failures, started, 200)
+        batch = await crm_views.batch_upsert(uow, actor, inputs=_updates(data))
+        return _batch_answer(batch, mapping.upsert_wire, 200)
 
 
 @router.post(
@@ -311,13 +271,8 @@ async def search(request: Request) -> Response:
     body = await edge.json_body(request)
     chars = len(body.raw.decode("utf-8", "replace"))
     async with edge.read(request) as uow:
-        total, records, parsed = await crm_objects.search(
-            uow, actor, body=body.data, body_chars=chars
-        )
-        results = await _wire(uow, actor, records, parsed.properties)
-    end = parsed.offset + len(records)
-    following = end if end < total and records else None
-    return responses.json({"total": total, "results": results, **mapping.paging(following)})
+        page = await crm_views.search(uow, actor, body=body.data, body_chars=chars)
+    return responses.json(mapping.page_wire(page, mapping.object_wire))
 
 
 @router.get(
@@ -333,17 +288,10 @@ async def object_history(request: Request, object_id: str) -> Response:
     limit = mapping.query_limit(request)
     offset = mapping.query_after(request) or 0
     async with edge.read(request) as uow:
-        total, entries = await crm_objects.changes(
+        page = await crm_views.object_history(
             uow, actor, object_id=object_id, limit=limit, offset=offset
         )
-    following = offset + limit if offset + limit < total else None
-    return responses.json(
-        {
-            "total": total,
-            "results": [mapping.change_wire(e) for e in entries],
-            **mapping.paging(following),
-        }
-    )
+    return responses.json(mapping.page_wire(page, mapping.change_wire))
 
 
 @router.get(
@@ -356,19 +304,18 @@ async def object_history(request: Request, object_id: str) -> Response:
 )
 async def get_object(request: Request, object_id: str) -> Response:
     actor = await _enter(request, *OBJECTS_READ)
-    names = mapping.requested(mapping.query_list(request, "properties"))
-    with_history = mapping.query_list(request, "propertiesWithHistory")
+    show = mapping.query_show(request)
     archived = mapping.query_bool(request, "archived")
     async with edge.read(request) as uow:
-        record = await crm_objects.get(
+        view = await crm_views.read_object(
             uow,
             actor,
+            show=show,
             object_id=object_id,
             id_property=request.query_params.get("idProperty"),
             archived=archived,
         )
-        wire = (await _wire(uow, actor, [record], names, with_history))[0]
-    return responses.json(wire, headers={"ETag": etag(record.version)})
+    return responses.json(mapping.object_wire(view), headers={"ETag": etag(view.record.version)})
 
 
 @router.patch(
@@ -384,7 +331,7 @@ async def update_object(request: Request, object_id: str) -> Response:
     actor = await _enter(request, *OBJECTS_WRITE)
     values = mapping.object_values(await _body(request))
     async with edge.write(request) as uow:
-        record = await crm_objects.patch(
+        view = await crm_views.update_object(
             uow,
             actor,
             object_id=object_id,
@@ -392,7 +339,7 @@ async def update_object(request: Request, object_id: str) -> Response:
             id_property=request.query_params.get("idProperty"),
             if_match=_if_match(request),
         )
-    return responses.json(mapping.object_wire(record), headers={"ETag": etag(record.version)})
+    return responses.json(mapping.object_wire(view), headers={"ETag": etag(view.record.version)})
 
 
 @router.delete(
@@ -422,10 +369,10 @@ async def archive_object(request: Request, object_id: str) -> Response:
 async def restore_object(request: Request, object_id: str) -> Response:
     actor = await _enter(request, *OBJECTS_WRITE)
     async with edge.write(request) as uow:
-        record = await crm_objects.restore(
+        view = await crm_views.restore_object(
             uow, actor, object_id=object_id, if_match=_if_match(request)
         )
-    return responses.json(mapping.object_wire(record), headers={"ETag": etag(record.version)})
+    return responses.json(mapping.object_wire(view), headers={"ETag": etag(view.record.version)})
 
 
 # Property groups (declared before /{propertyName}, which would otherwise match "groups")
@@ -525,11 +472,10 @@ async def archive_group(request: Request, group_name: str) -> Response:
 async def list_properties(request: Request) -> Response:
     actor = await _enter(request, *SCHEMAS_READ)
     archived = mapping.query_bool(request, "archived")
-    only = set(mapping.query_list(request, "properties"))
+    names = mapping.query_list(request, "properties")
     async with edge.read(request) as uow:
-        found = await crm_properties.list(uow, actor, archived=archived)
-    results = [mapping.property_wire(p) for p in found if not only or p.name in only]
-    return responses.json({"results": results})
+        found = await crm_views.list_properties(uow, actor, archived=archived, names=names)
+    return responses.json({"results": [mapping.property_wire(p) for p in found]})
 
 
 @router.post(
