@@ -78,10 +78,6 @@ def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         raise typer.Exit(1) from None
 
 
-def _account_id(uow: UnitOfWork, name_or_id: str) -> Awaitable[Any]:
-    return accounts.get_account(uow, name_or_id=name_or_id)
-
-
 @app.command(epilog=_settings_help())
 def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
