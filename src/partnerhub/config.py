@@ -37,6 +37,9 @@ class Settings(BaseSettings):
         SecretStr(""),
         description="earlier secret keys, comma-separated: still decrypt while rotating",
     )
+    allow_dev_secret_key: bool = Field(
+        False, description="let serve start on PostgreSQL with the development secret key"
+    )
     log_level: str = Field("info", description="debug, info, warning or error")
     db_pool_size: int = Field(10, ge=1, description="database connections per worker")
     token_cache_seconds: float = Field(
