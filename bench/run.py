@@ -276,6 +276,7 @@ def bench(args: argparse.Namespace) -> Report:
     env.update(
         PARTNERHUB_DATABASE_URL=url,
         PARTNERHUB_LOG_LEVEL=args.log_level,
+        PARTNERHUB_SECRET_KEY=uuid.uuid4().hex,  # serve refuses the development key on PostgreSQL
         NO_COLOR="1",
         TERM="dumb",
     )

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from partnerhub.auth.scopes import ALL_SCOPES
-from partnerhub.config import Settings
+from partnerhub.config import DEV_SECRET_KEY, Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import DomainError, NotFound
@@ -31,6 +31,7 @@ T = TypeVar("T")
 console = Console(markup=False)
 err = Console(stderr=True, markup=False)
 ERROR = ("error:", "red")
+WARNING = ("warning:", "yellow")
 
 
 def _settings_help() -> str:
@@ -78,8 +79,29 @@ def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         raise typer.Exit(1) from None
 
 
-def _account_id(uow: UnitOfWork, name_or_id: str) -> Awaitable[Any]:
-    return accounts.get_account(uow, name_or_id=name_or_id)
+def _check_secret_key(settings: Settings, *, allowed: bool) -> None:
+    """The development key is public: refused on PostgreSQL unless allowed, a warning on SQLite."""
+    if settings.secret_key.get_secret_value() != DEV_SECRET_KEY:
+        return
+    if settings.is_postgres and not allowed:
+        err.print(
+            Text.assemble(
+                ERROR,
+                " PARTNERHUB_SECRET_KEY is the development default, public in the source: set "
+                "your own (the same on every worker and host), or start anyway with "
+                "--allow-dev-secret-key (PARTNERHUB_ALLOW_DEV_SECRET_KEY=true).",
+            ),
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    err.print(
+        Text.assemble(
+            WARNING,
+            " PARTNERHUB_SECRET_KEY is the development default; set your own before storing "
+            "integration secrets.",
+        ),
+        soft_wrap=True,
+    )
 
 
 @app.command(epilog=_settings_help())
@@ -87,6 +109,13 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Listen port.")] = None,
     workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    allow_dev_secret_key: Annotated[
+        bool,
+        typer.Option(
+            "--allow-dev-secret-key",
+            help="Start on PostgreSQL with the development secret key anyway.",
+        ),
+    ] = False,
 ) -> None:
     """Run the API server (migrates the database first; prints a token on first start)."""
     import uvicorn
@@ -106,6 +135,7 @@ def serve(
             )
         )
         raise typer.Exit(2)
+    _check_secret_key(settings, allowed=allow_dev_secret_key or settings.allow_dev_secret_key)
 
     async def bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
         """The first start on an empty database creates the account `default`."""

@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HoodTier = Literal["A", "B", "C", "D", "E"]
+DEV_SECRET_KEY = "change-me-partnerhub-secret"  # noqa: S105  public; serve refuses it on PostgreSQL
 
 
 class Settings(BaseSettings):
@@ -29,8 +30,15 @@ class Settings(BaseSettings):
     port: int = Field(8080, description="port to listen on")
     workers: int = Field(1, ge=1, description="worker processes")
     secret_key: SecretStr = Field(
-        SecretStr("change-me-partnerhub-secret"),
+        SecretStr(DEV_SECRET_KEY),
         description="encrypts stored integration secrets; the same on every worker and host",
+    )
+    secret_key_previous: SecretStr = Field(
+        SecretStr(""),
+        description="earlier secret keys, comma-separated: still decrypt while rotating",
+    )
+    allow_dev_secret_key: bool = Field(
+        False, description="let serve start on PostgreSQL with the development secret key"
     )
     log_level: str = Field("info", description="debug, info, warning or error")
     db_pool_size: int = Field(10, ge=1, description="database connections per worker")

@@ -106,6 +106,8 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             PARTNERHUB_TOKEN_CACHE_SECONDS="0",
             PARTNERHUB_LOG_LEVEL="info",
         )
+        if database_url.startswith("postgresql"):
+            env["PARTNERHUB_SECRET_KEY"] = uuid.uuid4().hex  # the development key is refused
         if redis_url:
             env["PARTNERHUB_REDIS_URL"] = redis_url
         stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"

@@ -3,21 +3,29 @@ server (SQLite, one worker, token cache off so revocations and new tokens apply 
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from compat_servers import (
     TOKEN_RE,
     Account,
+    PgDatabases,
     Server,
     base_env,
     ok,
     one_token,
     run_cli,
 )
+from typer.testing import CliRunner
 
+from partnerhub import cli
 from partnerhub.config import Settings
+
+DEV_KEY_WARNING = "warning: PARTNERHUB_SECRET_KEY is the development default"
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +67,9 @@ class TestFirstStart:
             r"partnerhub on http://127\.0\.0\.1:\d+ \(1 worker\(s\), database sqlite:///\S+\)"
         )
         assert [line for line in lines if banner.fullmatch(line)], lines[:8]
+
+    def test_development_secret_key_only_warns_on_sqlite(self, sqlite_server: Server) -> None:
+        assert DEV_KEY_WARNING in sqlite_server.stderr()
 
 
 class TestAccounts:
@@ -168,6 +179,39 @@ class TestServe:
         assert done.returncode == 2, done
         assert "PARTNERHUB_REDIS_URL" in done.stderr, done.stderr
         assert not db.exists()  # refused before touching the database
+
+    def test_postgresql_refuses_the_development_secret_key(self, tmp_path: Path) -> None:
+        env = base_env()
+        env["PARTNERHUB_DATABASE_URL"] = "postgresql://partnerhub@127.0.0.1:1/none"  # no server
+        done = run_cli(env, tmp_path, "serve", "--port", "1", timeout=30)
+        assert done.returncode == 2, done
+        assert "PARTNERHUB_SECRET_KEY" in done.stderr, done.stderr
+        assert "--allow-dev-secret-key" in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr  # refused before connecting to the database
+
+    @pytest.mark.parametrize("allowed_by", ["flag", "setting"])
+    def test_allowed_development_key_starts_on_postgresql(
+        self,
+        allowed_by: str,
+        pg_databases: PgDatabases,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        url = pg_databases.create()
+        for name in [name for name in os.environ if name.startswith("PARTNERHUB_")]:
+            monkeypatch.delenv(name)
+        monkeypatch.setenv("PARTNERHUB_DATABASE_URL", url)
+        if allowed_by == "setting":
+            monkeypatch.setenv("PARTNERHUB_ALLOW_DEV_SECRET_KEY", "true")
+        monkeypatch.chdir(tmp_path)
+        served: list[dict[str, Any]] = []
+        monkeypatch.setattr(uvicorn, "run", lambda *args, **kw: served.append(kw))
+        flags = ["--allow-dev-secret-key"] if allowed_by == "flag" else []
+        result = CliRunner().invoke(cli.app, ["serve", *flags])
+        assert result.exit_code == 0, result.output
+        assert DEV_KEY_WARNING in result.stderr
+        one_token(result.stdout)  # migrated and bootstrapped the new database
+        assert len(served) == 1
 
 
 class TestMigrate:

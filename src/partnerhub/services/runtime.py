@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partnerhub.auth.secrets import Secrets
 from partnerhub.config import Settings
 from partnerhub.ratelimit import RateLimiter
 from partnerhub.services.accounts import TokenVerifier
@@ -19,6 +20,7 @@ class Runtime:
     db: Database
     tokens: TokenVerifier
     limiter: RateLimiter
+    secrets: Secrets
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -28,6 +30,10 @@ class Runtime:
             db=db,
             tokens=TokenVerifier(db, cache_seconds=settings.token_cache_seconds),
             limiter=RateLimiter(settings.redis_url),
+            secrets=Secrets(
+                settings.secret_key.get_secret_value(),
+                settings.secret_key_previous.get_secret_value().split(","),
+            ),
         )
 
     async def close(self) -> None:
