@@ -364,17 +364,14 @@ class CrmRepo(Repo):
             where.append(or_(*(and_(*(_filter(f) for f in group)) for group in request.groups)))
         if request.query:
             where.append(_query(request.query, request.text_properties))
-        total = (
-            await self.conn.execute(select(func.count()).select_from(objects).where(*where))
-        ).scalar_one()
-        rows = await self.conn.execute(
-            select(objects)
-            .where(*where)
-            .order_by(*_order(request.sort))
-            .limit(request.limit)
-            .offset(request.offset)
+        total, rows = await self.paginate(
+            objects,
+            where,
+            order=_order(request.sort),
+            limit=request.limit,
+            offset=request.offset,
         )
-        return int(total), [_record(r) for r in rows]
+        return total, [_record(r) for r in rows]
 
 
 def _text(name: str) -> ColumnElement[Any]:
