@@ -56,7 +56,7 @@ def _hood_draft(i: int, manager_id: str) -> PartnerDraft:
 
 
 async def load(url: str, account_name: str, count: int, out: Path) -> dict[str, float]:
-    db = Database(url, pool_size=1)
+    db = Database.open(url, pool_size=1)
     timings: dict[str, float] = {}
     try:
         async with db.transaction(write=True) as uow:

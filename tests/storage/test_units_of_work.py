@@ -13,7 +13,7 @@ from partnerhub.storage.database import Database
 
 @pytest.fixture
 async def db(database_url: str) -> Any:
-    database = Database(database_url, pool_size=2)
+    database = Database.open(database_url, pool_size=2)
     yield database
     await database.dispose()
 
@@ -23,7 +23,7 @@ async def test_a_write_that_strays_into_a_reading_unit_of_work_fails_on_postgres
 ) -> None:
     # PostgreSQL reads run without BEGIN/COMMIT on read-only sessions: a write there must fail
     # rather than commit statement by statement. (SQLite reads run in a deferred transaction.)
-    db = Database(pg_database, pool_size=2)
+    db = Database.open(pg_database, pool_size=2)
     try:
         await _refused_then_unchanged(db)
     finally:
@@ -56,7 +56,7 @@ async def test_a_writing_unit_of_work_commits_everything_or_nothing(db: Database
 async def test_a_connection_left_inside_a_transaction_is_not_reused(pg_database: str) -> None:
     # asyncpg's transaction is invisible to SQLAlchemy's pool; one left open (a cancellation
     # mid-COMMIT, say) must not carry over into the next unit of work.
-    db = Database(pg_database, pool_size=1)
+    db = Database.open(pg_database, pool_size=1)
     try:
         async with db.transaction() as uow:
             driver = uow.conn._driver  # type: ignore[attr-defined]
