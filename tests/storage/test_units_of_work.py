@@ -6,9 +6,11 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from partnerhub.services.accounts import create_account
 from partnerhub.storage.database import Database
+from partnerhub.storage.unit_of_work import UnitOfWork
 
 
 @pytest.fixture
@@ -66,3 +68,31 @@ async def test_a_connection_left_inside_a_transaction_is_not_reused(pg_database:
             assert uow.conn._driver is not driver  # type: ignore[attr-defined]
     finally:
         await db.dispose()
+
+
+async def _doom_the_commit(uow: UnitOfWork) -> None:
+    # A deferred foreign key is checked at COMMIT, which then fails (on both backends).
+    for sql in (
+        "CREATE TEMP TABLE doomed_parent (id INTEGER PRIMARY KEY)",
+        "CREATE TEMP TABLE doomed_child (parent_id INTEGER REFERENCES doomed_parent (id)"
+        " DEFERRABLE INITIALLY DEFERRED)",
+        "INSERT INTO doomed_child VALUES (1)",
+    ):
+        await uow.conn.execute(text(sql))
+
+
+COMMIT_FAILED = r"(?i)foreign key"
+
+
+async def test_a_connection_whose_commit_failed_is_not_reused_mid_transaction(
+    db: Database,
+) -> None:
+    # SQLite keeps the transaction open when COMMIT fails; the next unit of work on that
+    # connection would fail to BEGIN ("cannot start a transaction within a transaction").
+    with pytest.raises(Exception, match=COMMIT_FAILED):
+        async with db.transaction(write=True) as uow:
+            await _doom_the_commit(uow)
+    async with db.transaction(write=True) as uow:
+        account = (await create_account(uow, name="after-a-failed-commit")).account
+    async with db.transaction() as uow:
+        assert await uow.accounts.get(account.id) is not None

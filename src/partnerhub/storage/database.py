@@ -178,8 +178,15 @@ class SqliteDatabase(Database):
         finally:
             # Kept open between units of work rather than returned to SQLAlchemy's pool:
             # checking a connection out and back in cost ~20 µs a request, half of what a
-            # transaction's bookkeeping costs in all (SQLite itself: ~7 µs).
-            if conn.invalidated or conn.in_transaction() or len(self._idle) >= self._idle_max:
+            # transaction's bookkeeping costs in all (SQLite itself: ~7 µs). SQLite keeps a
+            # transaction open when its COMMIT fails (a deferred foreign key), unknown to
+            # SQLAlchemy: such a connection is closed, which rolls it back.
+            if (
+                conn.invalidated
+                or conn.in_transaction()
+                or len(self._idle) >= self._idle_max
+                or conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
+            ):
                 conn.close()
             else:
                 self._idle.append(conn)
