@@ -1,4 +1,4 @@
-"""Reading and writing units of work."""
+"""Reading and writing units of work, and what runs after one commits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from structlog.testing import capture_logs
 
 from partnerhub.services.accounts import create_account
 from partnerhub.storage.database import Database
@@ -96,3 +97,65 @@ async def test_a_connection_whose_commit_failed_is_not_reused_mid_transaction(
         account = (await create_account(uow, name="after-a-failed-commit")).account
     async with db.transaction() as uow:
         assert await uow.accounts.get(account.id) is not None
+
+
+def _in_transaction(uow: UnitOfWork) -> bool:
+    driver = uow.conn._driver  # type: ignore[attr-defined]
+    return bool(driver.in_transaction if uow.dialect == "sqlite" else driver.is_in_transaction())
+
+
+async def test_after_commit_callbacks_run_in_order_once_committed(db: Database) -> None:
+    calls: list[tuple[str, bool]] = []
+    async with db.transaction(write=True) as uow:
+        account = (await create_account(uow, name="hooked")).account
+        uow.after_commit(lambda: calls.append(("first", _in_transaction(uow))))
+        uow.after_commit(lambda: calls.append(("second", _in_transaction(uow))))
+        assert calls == []
+    assert calls == [("first", False), ("second", False)]
+    async with db.transaction() as uow:
+        assert await uow.accounts.get(account.id) is not None
+
+
+async def test_after_commit_callbacks_do_not_run_on_rollback(db: Database) -> None:
+    calls: list[str] = []
+    with pytest.raises(RuntimeError):
+        async with db.transaction(write=True) as uow:
+            await create_account(uow, name="rolled-back")
+            uow.after_commit(lambda: calls.append("ran"))
+            raise RuntimeError("abort")
+    assert calls == []
+
+
+async def test_after_commit_callbacks_do_not_run_when_the_commit_fails(db: Database) -> None:
+    calls: list[str] = []
+    with pytest.raises(Exception, match=COMMIT_FAILED):
+        async with db.transaction(write=True) as uow:
+            await _doom_the_commit(uow)
+            uow.after_commit(lambda: calls.append("ran"))
+    assert calls == []
+
+
+async def test_a_failing_after_commit_callback_is_logged_and_the_others_run(db: Database) -> None:
+    calls: list[str] = []
+
+    def broken() -> None:
+        raise ValueError("boom")
+
+    with capture_logs() as logs:
+        async with db.transaction(write=True) as uow:
+            account = (await create_account(uow, name="half-hooked")).account
+            uow.after_commit(broken)
+            uow.after_commit(lambda: calls.append("after"))
+    assert calls == ["after"]
+    assert [(e["event"], e["log_level"]) for e in logs] == [("after_commit_failed", "error")]
+    async with db.transaction() as uow:
+        assert await uow.accounts.get(account.id) is not None
+
+
+async def test_after_commit_takes_only_synchronous_callables(db: Database) -> None:
+    async def wake() -> None:
+        pass
+
+    async with db.transaction(write=True) as uow:
+        with pytest.raises(TypeError):
+            uow.after_commit(wake)  # type: ignore[arg-type]

@@ -77,7 +77,8 @@ class Database(ABC):
     @abstractmethod
     def transaction(self, *, write: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
         """A unit of work: for writing, one transaction, committed when the block ends and
-        rolled back if it raises; for reading, statements that only read.
+        rolled back if it raises; for reading, statements that only read. Once it has ended
+        without error (committed, for a writing one) its `after_commit` callbacks run.
 
         A database that cannot be reached, or a connection lost on the way, is `Unavailable`.
         """
@@ -159,6 +160,7 @@ class SqliteDatabase(Database):
         else:
             async with self._unit_of_work(write=False) as uow:
                 yield uow
+        uow.run_after_commit()
 
     @asynccontextmanager
     async def _unit_of_work(self, *, write: bool) -> AsyncIterator[UnitOfWork]:
@@ -226,6 +228,7 @@ class PostgresDatabase(Database):
         engine = self.engine if write else self.read_engine
         async with self._unit_of_work(engine, write=write) as uow:
             yield uow
+        uow.run_after_commit()
 
     @asynccontextmanager
     async def _unit_of_work(self, engine: AsyncEngine, *, write: bool) -> AsyncIterator[UnitOfWork]:
