@@ -124,7 +124,11 @@ class TokensRepo(Repo):
     async def get_with_account(self, token_hash: str) -> tuple[TokenInfo, Account] | None:
         stmt = (
             select(
-                tokens, accounts.c.hood_tier, accounts.c.rate_limits, accounts.c.name.label("an")
+                tokens,
+                accounts.c.hood_tier,
+                accounts.c.rate_limits,
+                accounts.c.name.label("account_name"),
+                accounts.c.created_at.label("account_created_at"),
             )
             .join(accounts, accounts.c.id == tokens.c.account_id)
             .where(tokens.c.token_hash == token_hash)
@@ -134,10 +138,10 @@ class TokensRepo(Repo):
             return None
         account = Account(
             id=row.account_id,
-            name=row.an,
+            name=row.account_name,
             hood_tier=row.hood_tier,
             rate_limits=dict(row.rate_limits or {}),
-            created_at=as_utc(row.created_at),
+            created_at=as_utc(row.account_created_at),
         )
         return _token(row), account
 
