@@ -2,7 +2,8 @@
 
 Run as `python bench/load.py DATABASE_URL ACCOUNT_NAME COUNT OUT_DIR`: COUNT partners per surface
 (Hood partners, Core sub-partners, CRM partner_clients) for the account, then one file of object
-ids per surface in OUT_DIR (hood.ids, core.ids, crm.ids) for the wrk scripts.
+ids per surface in OUT_DIR (hood.ids, core.ids, crm.ids) for the wrk scripts. It prints one JSON
+line: the account's id and the seconds each surface took to load.
 
 The services are the same code the API runs (validation aside), so the rows, versions and history
 are what the HTTP surfaces would have written; going through them in transactions of CHUNK
@@ -13,9 +14,11 @@ create hashes a password with argon2: `core_partners.create_many` hashes one for
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +58,14 @@ def _hood_draft(i: int, manager_id: str) -> PartnerDraft:
     )
 
 
-async def load(url: str, account_name: str, count: int, out: Path) -> dict[str, float]:
-    db = Database(url, pool_size=1)
+@dataclass(frozen=True)
+class Loaded:
+    account_id: int
+    timings: dict[str, float]  # seconds per surface
+
+
+async def load(url: str, account_name: str, count: int, out: Path) -> Loaded:
+    db = Database.open(url, pool_size=1)
     timings: dict[str, float] = {}
     try:
         async with db.transaction(write=True) as uow:
@@ -131,16 +140,15 @@ async def load(url: str, account_name: str, count: int, out: Path) -> dict[str, 
             ).scalars()
             for name, found in (("hood", hood_ids), ("core", core_ids), ("crm", crm_ids)):
                 (out / f"{name}.ids").write_text("".join(f"{v}\n" for v in found))
-        timings["account_id"] = account.id
     finally:
         await db.dispose()
-    return timings
+    return Loaded(account.id, timings)
 
 
 def main() -> None:
     url, account_name, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
-    timings = asyncio.run(load(url, account_name, count, out))
-    print(" ".join(f"{k}={v:.1f}" for k, v in timings.items()))
+    loaded = asyncio.run(load(url, account_name, count, out))
+    print(json.dumps(asdict(loaded)))
 
 
 if __name__ == "__main__":

@@ -294,20 +294,22 @@ def bench(args: argparse.Namespace) -> Report:
             *("--crm-search", HUGE),
         )
         log(f"loading {args.count} objects per surface")
-        loaded = subprocess.run(
-            [sys.executable, str(BENCH / "load.py"), url, "bench", str(args.count), str(work)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        report.load_timings = loaded
-        log(f"loaded: {loaded}")
+        loaded = json.loads(
+            subprocess.run(
+                [sys.executable, str(BENCH / "load.py"), url, "bench", str(args.count), str(work)],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+        account_id = int(loaded["account_id"])
+        report.load_timings = " ".join(f"{k}={v:.1f}" for k, v in loaded["timings"].items())
+        log(f"loaded: {report.load_timings}")
         if pg_name:
             # Planner statistics, as autovacuum would gather after a bulk load; without them
             # PostgreSQL plans the Core list page as if the table were empty.
             psql(url, "VACUUM ANALYZE")
-        account_id = int(float(re.search(r"account_id=([\d.]+)", loaded)[1]))  # type: ignore[index]
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"

@@ -65,7 +65,7 @@ def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     upgrade(settings.database_url)
 
     async def main() -> T:
-        db = Database(settings.database_url, pool_size=1)
+        db = Database.open(settings.database_url, pool_size=1)
         try:
             async with db.transaction(write=True) as uow:
                 return await work(uow)

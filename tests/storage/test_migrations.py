@@ -1,14 +1,19 @@
-"""The migrations build exactly the schema `tables.py` declares (columns, types, indexes)."""
+"""The migrations build exactly the schema `tables.py` declares (columns, types, indexes), and
+`make migration` writes the next one."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from partnerhub.storage import migrate
 from partnerhub.storage.tables import metadata
 from partnerhub.storage.urls import async_url
 
@@ -26,3 +31,20 @@ async def test_the_migrated_schema_is_the_declared_one(database_url: str) -> Non
     finally:
         await engine.dispose()
     assert differences == []
+
+
+def test_a_new_migration_is_numbered_next_and_empty_when_nothing_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `make migration` on a copy of the migrations, so the tree stays as it is.
+    copy = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS", copy)
+    newest = max(int(p.name[:4]) for p in (copy / "versions").glob("[0-9]*.py"))
+
+    written = migrate.new_revision("Nothing changed")
+
+    assert written == copy / "versions" / f"{newest + 1:04d}_nothing_changed.py"
+    script = written.read_text()
+    assert f"Revision ID: {newest + 1:04d}\n" in script
+    assert "op." not in script  # tables.py and the migrations agree: nothing to do

@@ -26,7 +26,7 @@ NESTED: dict[str, Any] = {"street": "Ulica 1", "zip": None, "tags": ["a", "ü"],
 
 @pytest.fixture
 async def db(database_url: str) -> Any:
-    database = Database(database_url, pool_size=2)
+    database = Database.open(database_url, pool_size=2)
     yield database
     await database.dispose()
 

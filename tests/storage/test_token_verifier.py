@@ -14,7 +14,7 @@ from partnerhub.storage.database import Database
 
 @pytest.fixture
 async def db(database_url: str) -> Any:
-    database = Database(database_url, pool_size=4)
+    database = Database.open(database_url, pool_size=4)
     yield database
     await database.dispose()
 

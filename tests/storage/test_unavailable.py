@@ -16,7 +16,7 @@ from partnerhub.storage.database import Database
     ],
 )
 async def test_unreachable_database_is_unavailable(url: str) -> None:
-    db = Database(url, pool_size=1)
+    db = Database.open(url, pool_size=1)
     try:
         with pytest.raises(Unavailable):
             async with db.transaction() as uow:

@@ -24,7 +24,7 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
-        db = Database(settings.database_url, pool_size=settings.db_pool_size)
+        db = Database.open(settings.database_url, pool_size=settings.db_pool_size)
         return cls(
             settings=settings,
             db=db,

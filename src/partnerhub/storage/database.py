@@ -1,11 +1,15 @@
-"""Engine set-up and the unit of work: one connection, one transaction per request or command."""
+"""Engine set-up and the unit of work: one connection, one transaction per request or command.
+
+One `Database` interface, one class per backend: `SqliteDatabase`, `PostgresDatabase`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from typing import Any
 
 import asyncpg
@@ -53,57 +57,43 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-class Database:
-    """Owns the engines; hands out units of work.
+class Database(ABC):
+    """Owns the engines; hands out units of work. `Database.open(url)` picks the backend:
+    `SqliteDatabase` or `PostgresDatabase`."""
 
-    PostgreSQL goes through async engines (asyncpg): one for writing units of work and one for
-    reading ones, whose sessions are read-only. SQLite goes through a synchronous engine (the
-    standard library's sqlite3) whose statements run on the event loop's own thread
-    (storage/connection.py says why).
-    """
+    dialect: str
 
-    def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
-        self.dialect = make_url(async_url(database_url)).get_backend_name()
-        self.engine: AsyncEngine | None = None
-        self.read_engine: AsyncEngine | None = None
-        self.sqlite_engine: Engine | None = None
+    def __init__(self) -> None:
         self._observers: list[Observer] = []
-        # SQLite has one write lock per file. Writers of this process queue for it here, in
-        # order, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms:
-        # under load that handler gave PATCH a p99 of ~0.9 s (bench/, README "Performance").
-        # Other processes (workers) still meet in the busy handler, one writer each at most.
-        self._write_queue: asyncio.Lock | None = None
-        self._sqlite_idle: list[SyncConnection] = []
-        self._idle_max = pool_size
-        if self.dialect == "sqlite":
-            self._write_queue = asyncio.Lock()
-            # Checking a connection out must never wait: a wait would block the event loop.
-            # SQLite connections are cheap, so the pool keeps `pool_size` and opens more freely.
-            self.sqlite_engine = create_engine(
-                sync_url(database_url),
-                **_JSON_CODEC,
-                pool_size=pool_size,
-                max_overflow=-1,
-                connect_args={"check_same_thread": False},
-            )
-            _configure_sqlite(self.sqlite_engine)
-        else:
-            # Both in autocommit mode: a writing unit of work runs in asyncpg's own transaction
-            # (see _pg_transaction); a reading one needs none. At READ COMMITTED each statement
-            # reads its own snapshot inside a transaction or not, so BEGIN and COMMIT would buy
-            # a read nothing but two round trips. Its session is read-only, so a write that
-            # strays into a reading unit of work fails instead of committing piecemeal.
-            self.engine = _pg_engine(database_url, pool_size)
-            self.read_engine = _pg_engine(
-                database_url,
-                pool_size,
-                connect_args={"server_settings": {"default_transaction_read_only": "on"}},
-            )
+
+    @staticmethod
+    def open(database_url: str, *, pool_size: int = 10) -> Database:
+        """The database at `database_url` (`sqlite:///…` or `postgresql://…`), with pools of
+        `pool_size` connections."""
+        if make_url(async_url(database_url)).get_backend_name() == "sqlite":
+            return SqliteDatabase(database_url, pool_size=pool_size)
+        return PostgresDatabase(database_url, pool_size=pool_size)
+
+    @abstractmethod
+    def transaction(self, *, write: bool = False) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A unit of work: for writing, one transaction, committed when the block ends and
+        rolled back if it raises; for reading, statements that only read. Once it has ended
+        without error (committed, for a writing one) its `after_commit` callbacks run.
+
+        A database that cannot be reached, or a connection lost on the way, is `Unavailable`.
+        """
+        raise NotImplementedError
 
     @property
+    @abstractmethod
     def sync_engines(self) -> list[Engine]:
-        engines = [self.sqlite_engine, self.engine, self.read_engine]
-        return [e if isinstance(e, Engine) else e.sync_engine for e in engines if e is not None]
+        """Every engine, as the synchronous `Engine` SQLAlchemy's events attach to."""
+        raise NotImplementedError
+
+    @abstractmethod
+    async def dispose(self) -> None:
+        """Close every connection."""
+        raise NotImplementedError
 
     @contextmanager
     def observe(self, observer: Observer) -> Iterator[None]:
@@ -123,32 +113,125 @@ class Database:
             for engine in self.sync_engines:
                 event.remove(engine, "before_cursor_execute", before)
 
+    async def ping(self) -> bool:
+        try:
+            async with self.transaction() as uow:
+                await uow.conn.execute(text("SELECT 1"))
+        except Exception:  # readiness: any failure to reach the database means "not ready"
+            return False
+        return True
+
+
+class SqliteDatabase(Database):
+    """SQLite through a synchronous engine (the standard library's sqlite3) whose statements
+    run on the event loop's own thread (storage/connection.py says why)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
+        super().__init__()
+        # SQLite has one write lock per file. Writers of this process queue for it here, in
+        # order, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms:
+        # under load that handler gave PATCH a p99 of ~0.9 s (bench/, README "Performance").
+        # Other processes (workers) still meet in the busy handler, one writer each at most.
+        self._write_queue = asyncio.Lock()
+        self._idle: list[SyncConnection] = []
+        self._idle_max = pool_size
+        # Checking a connection out must never wait: a wait would block the event loop.
+        # SQLite connections are cheap, so the pool keeps `pool_size` and opens more freely.
+        self.engine = create_engine(
+            sync_url(database_url),
+            **_JSON_CODEC,
+            pool_size=pool_size,
+            max_overflow=-1,
+            connect_args={"check_same_thread": False},
+        )
+        _configure_sqlite(self.engine)
+
+    @property
+    def sync_engines(self) -> list[Engine]:
+        return [self.engine]
+
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
-        """A unit of work: for writing, one transaction, committed when the block ends and
-        rolled back if it raises; for reading, statements that only read.
-
-        A database that cannot be reached, or a connection lost on the way, is `Unavailable`.
-        """
-        if self.sqlite_engine is not None:
-            if write:
-                assert self._write_queue is not None
-                lite = self.sqlite_engine
-                async with self._write_queue, self._sqlite_transaction(lite, write=True) as uow:
-                    yield uow
-            else:
-                async with self._sqlite_transaction(self.sqlite_engine, write=False) as uow:
-                    yield uow
-        else:
-            pg = self.engine if write else self.read_engine
-            assert pg is not None
-            async with self._pg_transaction(pg, write=write) as uow:
+        if write:
+            async with self._write_queue, self._unit_of_work(write=True) as uow:
                 yield uow
+        else:
+            async with self._unit_of_work(write=False) as uow:
+                yield uow
+        uow.run_after_commit()
 
     @asynccontextmanager
-    async def _pg_transaction(
-        self, engine: AsyncEngine, *, write: bool
-    ) -> AsyncIterator[UnitOfWork]:
+    async def _unit_of_work(self, *, write: bool) -> AsyncIterator[UnitOfWork]:
+        try:
+            conn = self._idle.pop() if self._idle else self.engine.connect()
+        except (DBAPIError, OSError) as exc:
+            raise Unavailable("The database is unreachable.") from exc
+        try:
+            conn = conn.execution_options(write=write)
+            with conn.begin():
+                yield UnitOfWork(SyncConn(conn, self._observers), self.dialect)
+        except DBAPIError as exc:
+            _raise_unavailable(exc)
+            raise
+        except sqlite3.OperationalError as exc:  # from a prepared statement: locked, I/O
+            raise Unavailable("The database is unreachable or busy.") from exc
+        finally:
+            # Kept open between units of work rather than returned to SQLAlchemy's pool:
+            # checking a connection out and back in cost ~20 µs a request, half of what a
+            # transaction's bookkeeping costs in all (SQLite itself: ~7 µs). SQLite keeps a
+            # transaction open when its COMMIT fails (a deferred foreign key), unknown to
+            # SQLAlchemy: such a connection is closed, which rolls it back.
+            if (
+                conn.invalidated
+                or conn.in_transaction()
+                or len(self._idle) >= self._idle_max
+                or conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
+            ):
+                conn.close()
+            else:
+                self._idle.append(conn)
+
+    async def dispose(self) -> None:
+        while self._idle:
+            self._idle.pop().close()
+        self.engine.dispose()
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through async engines (asyncpg): one for writing units of work and one for
+    reading ones, whose sessions are read-only."""
+
+    dialect = "postgresql"
+
+    def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
+        super().__init__()
+        # Both in autocommit mode: a writing unit of work runs in asyncpg's own transaction
+        # (see _unit_of_work); a reading one needs none. At READ COMMITTED each statement
+        # reads its own snapshot inside a transaction or not, so BEGIN and COMMIT would buy
+        # a read nothing but two round trips. Its session is read-only, so a write that
+        # strays into a reading unit of work fails instead of committing piecemeal.
+        self.engine = _pg_engine(database_url, pool_size)
+        self.read_engine = _pg_engine(
+            database_url,
+            pool_size,
+            connect_args={"server_settings": {"default_transaction_read_only": "on"}},
+        )
+
+    @property
+    def sync_engines(self) -> list[Engine]:
+        return [self.engine.sync_engine, self.read_engine.sync_engine]
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
+        engine = self.engine if write else self.read_engine
+        async with self._unit_of_work(engine, write=write) as uow:
+            yield uow
+        uow.run_after_commit()
+
+    @asynccontextmanager
+    async def _unit_of_work(self, engine: AsyncEngine, *, write: bool) -> AsyncIterator[UnitOfWork]:
         conn = engine.connect()
         try:
             await conn.start()
@@ -175,52 +258,9 @@ class Database:
                 await conn.invalidate()
             await conn.close()
 
-    @asynccontextmanager
-    async def _sqlite_transaction(
-        self, engine: Engine, *, write: bool
-    ) -> AsyncIterator[UnitOfWork]:
-        try:
-            conn = self._sqlite_idle.pop() if self._sqlite_idle else engine.connect()
-        except (DBAPIError, OSError) as exc:
-            raise Unavailable("The database is unreachable.") from exc
-        try:
-            conn = conn.execution_options(write=write)
-            with conn.begin():
-                yield UnitOfWork(SyncConn(conn, self._observers), self.dialect)
-        except DBAPIError as exc:
-            _raise_unavailable(exc)
-            raise
-        except sqlite3.OperationalError as exc:  # from a prepared statement: locked, I/O
-            raise Unavailable("The database is unreachable or busy.") from exc
-        finally:
-            # Kept open between units of work rather than returned to SQLAlchemy's pool:
-            # checking a connection out and back in cost ~20 µs a request, half of what a
-            # transaction's bookkeeping costs in all (SQLite itself: ~7 µs).
-            if (
-                conn.invalidated
-                or conn.in_transaction()
-                or len(self._sqlite_idle) >= self._idle_max
-            ):
-                conn.close()
-            else:
-                self._sqlite_idle.append(conn)
-
-    async def ping(self) -> bool:
-        try:
-            async with self.transaction() as uow:
-                await uow.conn.execute(text("SELECT 1"))
-        except Exception:  # readiness: any failure to reach the database means "not ready"
-            return False
-        return True
-
     async def dispose(self) -> None:
-        while self._sqlite_idle:
-            self._sqlite_idle.pop().close()
-        if self.sqlite_engine is not None:
-            self.sqlite_engine.dispose()
         for engine in (self.engine, self.read_engine):
-            if engine is not None:
-                await engine.dispose()
+            await engine.dispose()
 
 
 def _pg_engine(database_url: str, pool_size: int, **options: Any) -> AsyncEngine:

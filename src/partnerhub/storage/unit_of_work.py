@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from functools import cached_property
+
+import structlog
 
 from partnerhub.domain.objects import Kind
 from partnerhub.storage.connection import Conn
@@ -24,6 +28,35 @@ class UnitOfWork:
     def __init__(self, conn: Conn, dialect: str) -> None:
         self.conn = conn
         self.dialect = dialect
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call `callback()` once the transaction has committed; never if it rolls back or its
+        commit fails. Callbacks run in the order given, after the connection (and SQLite's
+        write lock) is released but before `Database.transaction` returns; one that raises is
+        logged, and neither the others nor the caller notice.
+
+        Synchronous only, and meant to be quick: a wake-up (`asyncio.Event.set`,
+        `Queue.put_nowait`) for work that runs elsewhere, not the work itself, which would
+        delay the response. A savepoint rolled back after registering does not unregister:
+        whatever is woken must look for its work, not take the call as proof of it.
+        """
+        if inspect.iscoroutinefunction(callback):
+            raise TypeError("after_commit takes a synchronous callable")
+        self._after_commit.append(callback)
+
+    def run_after_commit(self) -> None:
+        """Run the `after_commit` callbacks (the `Database`'s call, once it has committed)."""
+        if not self._after_commit:  # nearly every unit of work
+            return
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # the commit stands; one failing wake-up must not stop the rest
+                structlog.get_logger("partnerhub.storage").exception(
+                    "after_commit_failed", callback=repr(callback)
+                )
 
     @cached_property
     def accounts(self) -> AccountsRepo:

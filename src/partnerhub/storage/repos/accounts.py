@@ -10,7 +10,6 @@ from sqlalchemy import bindparam, func, select, update
 
 from partnerhub.domain.accounts import Account, Member, TokenInfo
 from partnerhub.domain.listquery import ListQuery, ResourceSpec
-from partnerhub.storage.listquery_sql import order_by, where_clauses
 from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc, utcnow
 from partnerhub.storage.tables import accounts, members, tokens
@@ -125,7 +124,11 @@ class TokensRepo(Repo):
     async def get_with_account(self, token_hash: str) -> tuple[TokenInfo, Account] | None:
         stmt = (
             select(
-                tokens, accounts.c.hood_tier, accounts.c.rate_limits, accounts.c.name.label("an")
+                tokens,
+                accounts.c.hood_tier,
+                accounts.c.rate_limits,
+                accounts.c.name.label("account_name"),
+                accounts.c.created_at.label("account_created_at"),
             )
             .join(accounts, accounts.c.id == tokens.c.account_id)
             .where(tokens.c.token_hash == token_hash)
@@ -135,10 +138,10 @@ class TokensRepo(Repo):
             return None
         account = Account(
             id=row.account_id,
-            name=row.an,
+            name=row.account_name,
             hood_tier=row.hood_tier,
             rate_limits=dict(row.rate_limits or {}),
-            created_at=as_utc(row.created_at),
+            created_at=as_utc(row.account_created_at),
         )
         return _token(row), account
 
@@ -213,18 +216,6 @@ class MembersRepo(Repo):
     ) -> tuple[int, list[Member]]:
         columns = {name: members.c[name] for name in ("id", "name", "email", "status")}
         columns |= {"create_time": members.c.create_time, "update_time": members.c.update_time}
-        where = [
-            members.c.account_id == account_id,
-            *where_clauses(query, columns, spec, self.dialect),
-        ]
-        total = (
-            await self.conn.execute(select(func.count()).select_from(members).where(*where))
-        ).scalar_one()
-        rows = await self.conn.execute(
-            select(members)
-            .where(*where)
-            .order_by(*order_by(query, columns))
-            .limit(query.per_page)
-            .offset(query.offset)
-        )
-        return int(total), [_member(r) for r in rows]
+        where = [members.c.account_id == account_id]
+        total, rows = await self.list_page(members, where, query, columns, spec)
+        return total, [_member(r) for r in rows]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, overload
 
-from sqlalchemy import Select, Table, bindparam, update
+from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, func, select, update
 
 from partnerhub.domain.clock import utcnow
+from partnerhub.domain.listquery import ListQuery, ResourceSpec
 from partnerhub.storage.connection import Conn
+from partnerhub.storage.listquery_sql import order_by, where_clauses
 from partnerhub.storage.prepared import Prepared
 
 __all__ = ["Repo", "as_utc", "utcnow"]
@@ -45,6 +48,30 @@ class LockableRead:
 
 
 class Repo:
+    """A repository: the statements of one kind of object, run on the unit of work's connection.
+
+    Tenancy: every method takes the account (`account_id` first) and every statement it runs
+    filters on it; a query without the account does not exist. The documented exceptions are
+    look-ups that come before any account is known (a token by its hash, a Core login).
+
+    Which execution call to use:
+
+    - `self.conn.execute(statement)`: a SQLAlchemy Core statement, built where it is used. The
+      default, for anything not on a per-request hot path (lists, searches, creates, admin).
+    - `self.conn.fetch` / `fetch_one` / `run` with a module-level `Prepared`: the hot
+      per-request statements (one object's read, its update, its history row), compiled once
+      and run straight on the driver (storage/prepared.py says why).
+    - `self.read_one(read, params, lock=...)` with a module-level `LockableRead`: a hot read of
+      one row that a read-modify-write may need locked; it picks the FOR UPDATE twin only where
+      rows are locked (PostgreSQL; SQLite writers already hold the database's write lock).
+    - `self.update_by_id(table, account_id, row_id, values)`: the hot UPDATE of one row by id,
+      prepared once per table and set of columns.
+    - `self.for_update(stmt)`: the same rule for a non-hot `execute` statement whose rows a
+      read-modify-write needs locked.
+    - `self.paginate(...)`: a list page and the total it is a page of (two statements);
+      `self.list_page(...)` for a Hood list query.
+    """
+
     def __init__(self, conn: Conn, dialect: str) -> None:
         self.conn = conn
         self.dialect = dialect
@@ -70,3 +97,48 @@ class Repo:
     async def insert_returning_id(self, table: Table, values: dict[str, Any]) -> int:
         result = await self.conn.execute(table.insert().values(**values).returning(table.c.id))
         return int(result.scalar_one())
+
+    async def paginate(
+        self,
+        table: Table,
+        where: Sequence[ColumnElement[bool]],
+        *,
+        order: Sequence[ColumnElement[Any]],
+        limit: int,
+        offset: int = 0,
+        page: Select[Any] | None = None,
+        after: ColumnElement[bool] | None = None,
+    ) -> tuple[int, Sequence[Row[Any]]]:
+        """(how many rows of `table` match `where`, the page of them in `order`).
+
+        `page` selects the page's columns (all of `table`'s by default); `after` narrows the
+        page but not the total (a keyset cursor). A page of `limit` 0 costs no statement.
+        """
+        count = select(func.count()).select_from(table).where(*where)
+        total = int((await self.conn.execute(count)).scalar_one())
+        if limit == 0:
+            return total, []
+        stmt = (select(table) if page is None else page).where(*where)
+        if after is not None:
+            stmt = stmt.where(after)
+        stmt = stmt.order_by(*order).limit(limit)
+        if offset:
+            stmt = stmt.offset(offset)
+        return total, (await self.conn.execute(stmt)).all()
+
+    async def list_page(
+        self,
+        table: Table,
+        where: Sequence[ColumnElement[bool]],
+        query: ListQuery,
+        columns: Mapping[str, ColumnElement[Any]],
+        spec: ResourceSpec,
+    ) -> tuple[int, Sequence[Row[Any]]]:
+        """`paginate` for a Hood list query: `where` and the query's filters, its sort, its page."""
+        return await self.paginate(
+            table,
+            [*where, *where_clauses(query, columns, spec, self.dialect)],
+            order=order_by(query, columns),
+            limit=query.per_page,
+            offset=query.offset,
+        )

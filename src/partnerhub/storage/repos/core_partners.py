@@ -161,30 +161,30 @@ class CorePartnersRepo(Repo):
     ) -> tuple[int, list[CorePartner], bool]:
         """(total matching, this page, whether more follow in the paging direction)."""
         where = [*_in_scope(account_id, scope), *(self._filter(f) for f in query.filters)]
-        total = int(
-            (
-                await self.conn.execute(select(func.count()).select_from(partners).where(*where))
-            ).scalar_one()
-        )
-        if query.limit == 0:
-            return total, [], total > query.offset
         backwards = query.before is not None
         descending = query.descending != backwards
         column = _p[query.order]
-        stmt = _SELECT.where(*where)
-        if cursor is not None:
-            stmt = stmt.where(
-                _after(column, getattr(cursor, query.order), cursor.id, descending=descending)
-            )
         order = (
             [column.desc().nulls_first(), _p.id.desc()]
             if descending
             else [column.asc().nulls_last(), _p.id.asc()]
         )
-        stmt = stmt.order_by(*order).limit(query.limit + 1)
-        if cursor is None and query.offset:
-            stmt = stmt.offset(query.offset)
-        rows = [_partner(r) for r in (await self.conn.execute(stmt)).all()]
+        after = None
+        if cursor is not None:
+            after = _after(column, getattr(cursor, query.order), cursor.id, descending=descending)
+        total, found = await self.paginate(
+            partners,
+            where,
+            page=_SELECT,
+            after=after,
+            order=order,
+            # One row past the page says whether more follow; a page of none reads no rows.
+            limit=query.limit + 1 if query.limit else 0,
+            offset=query.offset if cursor is None else 0,
+        )
+        if query.limit == 0:
+            return total, [], total > query.offset
+        rows = [_partner(r) for r in found]
         has_more = len(rows) > query.limit
         rows = rows[: query.limit]
         if backwards:

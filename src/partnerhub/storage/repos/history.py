@@ -60,11 +60,8 @@ class HistoryRepo(Repo):
             history.c.object_type == object_type,
             history.c.object_id == object_id,
         )
-        total = (
-            await self.conn.execute(select(func.count()).select_from(history).where(*where))
-        ).scalar_one()
-        rows = await self.conn.execute(
-            select(history).where(*where).order_by(history.c.id.desc()).limit(limit).offset(offset)
+        total, rows = await self.paginate(
+            history, where, order=[history.c.id.desc()], limit=limit, offset=offset
         )
         entries = [
             HistoryEntry(
@@ -79,7 +76,7 @@ class HistoryRepo(Repo):
             )
             for r in rows
         ]
-        return int(total), entries
+        return total, entries
 
     async def list_for_objects(
         self, account_id: int, object_type: str, object_ids: Sequence[str], *, limit_each: int

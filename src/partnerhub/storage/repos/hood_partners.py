@@ -9,7 +9,6 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 
 from partnerhub.domain.listquery import ListQuery, ResourceSpec
 from partnerhub.domain.partners import Contact, Partner
-from partnerhub.storage.listquery_sql import order_by, where_clauses
 from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import LockableRead, Repo, as_utc
 from partnerhub.storage.tables import hood_partner_contacts as contacts
@@ -105,23 +104,11 @@ class HoodPartnersRepo(Repo):
     async def list(
         self, account_id: int, query: ListQuery, spec: ResourceSpec
     ) -> tuple[int, list[Partner]]:
-        where = [
-            _p.account_id == account_id,
-            *where_clauses(query, PARTNER_COLUMNS, spec, self.dialect),
-        ]
+        where = [_p.account_id == account_id]
         if not any(c.field == "archived" for c in query.conditions):
             where.append(_p.archived == 0)
-        total = (
-            await self.conn.execute(select(func.count()).select_from(partners).where(*where))
-        ).scalar_one()
-        rows = await self.conn.execute(
-            select(partners)
-            .where(*where)
-            .order_by(*order_by(query, PARTNER_COLUMNS))
-            .limit(query.per_page)
-            .offset(query.offset)
-        )
-        return int(total), [_partner(r) for r in rows]
+        total, rows = await self.list_page(partners, where, query, PARTNER_COLUMNS, spec)
+        return total, [_partner(r) for r in rows]
 
 
 class HoodContactsRepo(Repo):
