@@ -7,7 +7,7 @@ from typing import Any
 
 from partnerhub.domain.accounts import Member
 from partnerhub.domain.history import HistoryEntry
-from partnerhub.domain.partners import Contact, PartnerDraft, PartnerView, first_value_per_type
+from partnerhub.domain.hood_partners import Contact, PartnerDraft, PartnerView, first_value_per_type
 from partnerhub.errors import InvalidBody, ValidationFailed
 from partnerhub.surfaces.common.body import check_shape, parse_json
 from partnerhub.surfaces.common.validation import refuse_nulls, validate

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from partnerhub.domain import ids
-from partnerhub.domain.listquery import ListQuery, ResourceSpec, parse_list_query
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec, parse_list_query
 from partnerhub.domain.versioning import etag
-from partnerhub.services import contacts, history, members, partners
+from partnerhub.services import history, hood_contacts, hood_members, hood_partners
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.edge import Edge
 from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
@@ -66,7 +66,7 @@ async def list_partners(request: Request) -> Response:
     q = _list_query(request, query.PARTNERS)
     full = q.view == "full" or bool(q.fields and set(q.fields) & set(mapping.FULL_ONLY))
     async with edge.read(request) as uow:
-        total, views = await partners.list(
+        total, views = await hood_partners.list(
             uow, actor, query=q, spec=query.PARTNERS, with_contacts=full
         )
     items = [mapping.partner_wire(v, full=full, fields=q.fields) for v in views]
@@ -88,7 +88,7 @@ async def create_partner(request: Request) -> Response:
     draft = mapping.partner_draft(body.data)
 
     async def make(uow: Any) -> Response:
-        view = await partners.create(uow, actor, draft=draft)
+        view = await hood_partners.create(uow, actor, draft=draft)
         return responses.json(
             mapping.partner_wire(view),
             201,
@@ -114,7 +114,7 @@ async def get_partner(request: Request, partner_id: str) -> Response:
     q = _list_query(request, query.SINGLE_PARTNER)
     full = request.query_params.get("view", "full") == "full"
     async with edge.read(request) as uow:
-        view = await partners.get(uow, actor, partner_id=pid)
+        view = await hood_partners.get(uow, actor, partner_id=pid)
     item = mapping.partner_wire(view, full=full, fields=q.fields)
     return responses.json(mapping.envelope([item]), headers={"ETag": etag(view.partner.version)})
 
@@ -132,7 +132,7 @@ async def update_partner(request: Request, partner_id: str) -> Response:
     pid = ids.numeric(partner_id, "partner")
     changes, contact = mapping.partner_patch(await _body(request))
     async with edge.write(request) as uow:
-        partner = await partners.patch(
+        partner = await hood_partners.patch(
             uow,
             actor,
             partner_id=pid,
@@ -147,7 +147,7 @@ async def _set_archived(request: Request, partner_id: str, archived: bool) -> Re
     actor = await edge.enter(request, *PARTNERS_WRITE)
     pid = ids.numeric(partner_id, "partner")
     async with edge.write(request) as uow:
-        partner = await partners.set_archived(
+        partner = await hood_partners.set_archived(
             uow, actor, partner_id=pid, archived=archived, if_match=_if_match(request)
         )
     return responses.no_content({"ETag": etag(partner.version)})
@@ -187,11 +187,11 @@ async def partner_history(request: Request, partner_id: str) -> Response:
     pid = ids.numeric(partner_id, "partner")
     q = _list_query(request, query.PAGE_ONLY)
     async with edge.read(request) as uow:
-        await partners.get(uow, actor, partner_id=pid)
+        await hood_partners.get(uow, actor, partner_id=pid)
         total, entries = await history.list(
             uow,
             actor,
-            object_type=partners.OBJECT_TYPE,
+            object_type=hood_partners.OBJECT_TYPE,
             object_id=pid,
             limit=q.per_page,
             offset=q.offset,
@@ -213,7 +213,7 @@ async def list_contacts(request: Request, partner_id: str) -> Response:
     actor = await edge.enter(request, *PARTNERS_READ)
     pid = ids.numeric(partner_id, "partner")
     async with edge.read(request) as uow:
-        found = await contacts.list(uow, actor, partner_id=pid)
+        found = await hood_contacts.list(uow, actor, partner_id=pid)
     return responses.json(mapping.envelope([mapping.contact_wire(c) for c in found]))
 
 
@@ -233,7 +233,7 @@ async def create_contact(request: Request, partner_id: str) -> Response:
     data = mapping.contact_create(body.data)
 
     async def make(uow: Any) -> Response:
-        contact = await contacts.create(
+        contact = await hood_contacts.create(
             uow, actor, partner_id=pid, type=data.type, value=data.value
         )
         return responses.json(
@@ -260,7 +260,7 @@ async def get_contact(request: Request, partner_id: str, contact_id: str) -> Res
     pid = ids.numeric(partner_id, "partner")
     cid = ids.uuid_string(contact_id, "contact")
     async with edge.read(request) as uow:
-        contact = await contacts.get(uow, actor, partner_id=pid, contact_id=cid)
+        contact = await hood_contacts.get(uow, actor, partner_id=pid, contact_id=cid)
     return responses.json(
         mapping.envelope([mapping.contact_wire(contact)]), headers={"ETag": etag(contact.version)}
     )
@@ -280,7 +280,7 @@ async def update_contact(request: Request, partner_id: str, contact_id: str) -> 
     cid = ids.uuid_string(contact_id, "contact")
     data = mapping.contact_patch(await _body(request))
     async with edge.write(request) as uow:
-        contact = await contacts.patch(
+        contact = await hood_contacts.patch(
             uow,
             actor,
             partner_id=pid,
@@ -304,7 +304,7 @@ async def delete_contact(request: Request, partner_id: str, contact_id: str) -> 
     pid = ids.numeric(partner_id, "partner")
     cid = ids.uuid_string(contact_id, "contact")
     async with edge.write(request) as uow:
-        await contacts.delete(
+        await hood_contacts.delete(
             uow, actor, partner_id=pid, contact_id=cid, if_match=_if_match(request)
         )
     return responses.no_content()
@@ -323,7 +323,7 @@ async def contact_history(request: Request, partner_id: str, contact_id: str) ->
     cid = ids.uuid_string(contact_id, "contact")
     q = _list_query(request, query.PAGE_ONLY)
     async with edge.read(request) as uow:
-        total, entries = await contacts.history_of(
+        total, entries = await hood_contacts.history_of(
             uow, actor, partner_id=pid, contact_id=cid, limit=q.per_page, offset=q.offset
         )
     return responses.json(mapping.envelope([mapping.history_wire(e) for e in entries], total))
@@ -343,7 +343,7 @@ async def list_members(request: Request) -> Response:
     actor = await edge.enter(request, *PARTNERS_READ)
     q = _list_query(request, query.MEMBERS)
     async with edge.read(request) as uow:
-        total, found = await members.list(uow, actor, query=q, spec=query.MEMBERS)
+        total, found = await hood_members.list(uow, actor, query=q, spec=query.MEMBERS)
     items = [_select(mapping.member_wire(m), q.fields) for m in found]
     return responses.json(mapping.envelope(items, total))
 
@@ -359,7 +359,7 @@ async def get_member(request: Request, member_id: str) -> Response:
     actor = await edge.enter(request, *PARTNERS_READ)
     mid = ids.numeric(member_id, "member")
     async with edge.read(request) as uow:
-        member = await members.get(uow, actor, member_id=mid)
+        member = await hood_members.get(uow, actor, member_id=mid)
     return responses.json(mapping.envelope([mapping.member_wire(member)]))
 
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import builtins
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 
 from partnerhub.domain import validators
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.history import HistoryEntry, diff
-from partnerhub.domain.partners import Contact
+from partnerhub.domain.hood_partners import Contact
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound
 from partnerhub.services import history
-from partnerhub.services.partners import (
-    CONTACT_OBJECT_TYPE,
-    contact_history_id,
-    contact_row,
-    record_contact,
-)
 from partnerhub.storage.unit_of_work import UnitOfWork
+
+CONTACT_OBJECT_TYPE = "hood.partner_contact"
 
 
 async def _partner_exists(
@@ -42,6 +42,119 @@ async def _get(
 
 def _state(contact: Contact) -> dict[str, str]:
     return {"type": contact.type, "value": contact.value}
+
+
+def contact_history_id(partner_id: int, contact_id: str) -> str:
+    """Contact history is kept under its partner: read only there, and still after a delete."""
+    return f"{partner_id}/{contact_id}"
+
+
+async def record_contact(
+    uow: UnitOfWork,
+    actor: Actor,
+    partner_id: int,
+    contact_id: str,
+    version: int,
+    action: str,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any] | None,
+) -> None:
+    """A contact's own history entry, whichever route changed it."""
+    fields = ("type", "value")
+    await history.record(
+        uow,
+        actor,
+        object_type=CONTACT_OBJECT_TYPE,
+        object_id=contact_history_id(partner_id, contact_id),
+        version=version,
+        action=action,
+        changes=diff(
+            {k: before[k] for k in fields} if before else {},
+            {k: after[k] for k in fields} if after else {},
+        ),
+    )
+
+
+def contact_row(partner_id: int, seq: int, ctype: str, value: str, now: Any) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "partner_id": partner_id,
+        "version": 1,
+        "seq": seq,
+        "type": ctype,
+        "value": value,
+        "create_time": now,
+        "update_time": now,
+    }
+
+
+async def insert_for_new_partner(
+    uow: UnitOfWork,
+    actor: Actor,
+    partner_id: int,
+    contacts: Iterable[tuple[str, str]],
+    now: datetime,
+) -> builtins.list[dict[str, Any]]:
+    """The contacts a partner is created with (`seq` from 1), each with its history entry."""
+    contact_rows = [
+        contact_row(partner_id, seq, ctype, value, now)
+        for seq, (ctype, value) in enumerate(contacts, start=1)
+    ]
+    await uow.hood_contacts.insert_many(actor.account_id, contact_rows)
+    for row in contact_rows:
+        await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
+    return contact_rows
+
+
+async def apply_legacy_contact(
+    uow: UnitOfWork, actor: Actor, partner_id: int, contact: Mapping[str, str | None]
+) -> dict[str, dict[str, Any]]:
+    """A partner PATCH's legacy `contact` object: per type, set the first value (or, with
+    None, drop every value of that type); the partner's history lines for it."""
+    existing = (await uow.hood_contacts.for_partners(actor.account_id, [partner_id]))[partner_id]
+    by_type: dict[str, builtins.list[Contact]] = {}
+    for c in existing:
+        by_type.setdefault(c.type, []).append(c)
+    now = utcnow()
+    seq = max((c.seq for c in existing), default=0)
+    inserts: builtins.list[dict[str, Any]] = []
+    changes: dict[str, dict[str, Any]] = {}
+    for ctype, value in contact.items():
+        same_type = by_type.get(ctype, [])
+        before = same_type[0].value if same_type else None
+        if before == value:
+            continue
+        if value is None:
+            await uow.hood_contacts.delete(actor.account_id, [c.id for c in same_type])
+            for c in same_type:
+                await record_contact(
+                    uow, actor, partner_id, c.id, c.version + 1, "delete", _state(c), None
+                )
+        elif same_type:
+            first = same_type[0]
+            await uow.hood_contacts.update(
+                actor.account_id,
+                first.id,
+                {"value": value, "version": first.version + 1, "update_time": now},
+            )
+            await record_contact(
+                uow,
+                actor,
+                partner_id,
+                first.id,
+                first.version + 1,
+                "update",
+                _state(first),
+                {"type": ctype, "value": value},
+            )
+        else:
+            seq += 1
+            inserts.append(contact_row(partner_id, seq, ctype, value, now))
+            row = inserts[-1]
+            await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
+        changes[f"contact.{ctype}"] = {"old": before, "new": value}
+    await uow.hood_contacts.insert_many(actor.account_id, inserts)
+    return changes
 
 
 async def list(uow: UnitOfWork, actor: Actor, *, partner_id: int) -> builtins.list[Contact]:
