@@ -21,17 +21,6 @@ PAYMENT_TERMS_FIELDS = ("payment_frequency", "payment_method", "net_terms", "cur
 BILLING_ADDRESS_FIELDS = ("street", "city", "post_code", "country")
 ALL_OR_NOTHING = {"payment_terms": PAYMENT_TERMS_FIELDS, "billing_address": BILLING_ADDRESS_FIELDS}
 
-# Fields a PATCH may change; `type` is create-only and `archived` has its own endpoints.
-UPDATABLE = (
-    "name",
-    "description",
-    "status",
-    "manager_ids",
-    "payment_terms",
-    "billing_address",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Contact:
     id: str
