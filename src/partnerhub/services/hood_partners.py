@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.domain.hood_partners import (
     Partner,
     PartnerDraft,
+    PartnerPatch,
     PartnerView,
     check_all_or_nothing,
     merge_nested,
@@ -132,12 +133,11 @@ async def patch(
     actor: Actor,
     *,
     partner_id: int,
-    changes: Mapping[str, Any],
-    contact: Mapping[str, str | None] | None = None,
+    patch: PartnerPatch,
     if_match: str | None = None,
 ) -> Partner:
-    """Apply the fields sent; leave the rest. `contact` sets (or, with None, drops) one value
-    per contact type, as the legacy `contact` object does."""
+    """Apply the fields sent; leave the rest."""
+    changes, contact = patch.changes(), patch.contact
     if not changes and not contact:
         raise EmptyPatch.one(None, "At least one of the updatable fields should be sent.")
     current = await get_locked(uow, actor, partner_id)

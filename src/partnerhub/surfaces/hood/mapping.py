@@ -7,7 +7,14 @@ from typing import Any
 
 from partnerhub.domain.accounts import Member
 from partnerhub.domain.history import HistoryEntry
-from partnerhub.domain.hood_partners import Contact, PartnerDraft, PartnerView, first_value_per_type
+from partnerhub.domain.hood_partners import (
+    UNSET,
+    Contact,
+    PartnerDraft,
+    PartnerPatch,
+    PartnerView,
+    first_value_per_type,
+)
 from partnerhub.errors import InvalidBody, ValidationFailed
 from partnerhub.surfaces.common.body import check_shape, parse_json
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
@@ -57,8 +64,8 @@ def partner_draft(body: Any) -> PartnerDraft:
     )
 
 
-def partner_patch(body: Any) -> tuple[dict[str, Any], dict[str, str | None] | None]:
-    """The changes a PATCH asks for (absent fields left out), and legacy contact updates."""
+def partner_patch(body: Any) -> PartnerPatch:
+    """The PATCH command: absent fields UNSET, `null` kept where the field is nullable."""
     raw = unwrap(body)
     refuse_nulls(raw, NOT_NULLABLE)
     data = validate(HoodPartnerPatch, raw)
@@ -69,22 +76,18 @@ def partner_patch(body: Any) -> tuple[dict[str, Any], dict[str, str | None] | No
     ):
         if frozen in sent:
             raise ValidationFailed.one(frozen, f"{frozen} {rule}.", "READ_ONLY")
-    changes: dict[str, Any] = {}
-    for name in ("name", "description", "status"):
-        if name in sent:
-            changes[name] = getattr(data, name)
-    if "manager_ids" in sent and data.manager_ids is not None:
-        changes["manager_ids"] = list(dict.fromkeys(data.manager_ids))
-    if "payment_terms" in sent:
-        changes["payment_terms"] = (
-            data.payment_terms.model_dump(exclude_unset=True) if data.payment_terms else None
-        )
-    if "billing_address" in sent:
-        changes["billing_address"] = (
-            data.billing_address.normalized() if data.billing_address else None
-        )
-    contact = data.contact.model_dump(exclude_unset=True) if data.contact else None
-    return changes, contact
+    terms = data.payment_terms.model_dump(exclude_unset=True) if data.payment_terms else None
+    address = data.billing_address.normalized() if data.billing_address else None
+    # A None below means "not sent" for the NOT_NULLABLE fields: their nulls are refused above.
+    return PartnerPatch(
+        name=UNSET if data.name is None else data.name,
+        description=data.description if "description" in sent else UNSET,
+        status=UNSET if data.status is None else data.status,
+        manager_ids=UNSET if data.manager_ids is None else tuple(dict.fromkeys(data.manager_ids)),
+        payment_terms=terms if "payment_terms" in sent else UNSET,
+        billing_address=address if "billing_address" in sent else UNSET,
+        contact=data.contact.model_dump(exclude_unset=True) if data.contact else {},
+    )
 
 
 def contact_create(body: Any) -> HoodContactIn:

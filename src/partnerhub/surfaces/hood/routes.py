@@ -130,15 +130,10 @@ async def get_partner(request: Request, partner_id: str) -> Response:
 async def update_partner(request: Request, partner_id: str) -> Response:
     actor = await edge.enter(request, *PARTNERS_WRITE)
     pid = ids.numeric(partner_id, "partner")
-    changes, contact = mapping.partner_patch(await _body(request))
+    patch = mapping.partner_patch(await _body(request))
     async with edge.write(request) as uow:
         partner = await hood_partners.patch(
-            uow,
-            actor,
-            partner_id=pid,
-            changes=changes,
-            contact=contact,
-            if_match=_if_match(request),
+            uow, actor, partner_id=pid, patch=patch, if_match=_if_match(request)
         )
     return responses.no_content({"ETag": etag(partner.version)})
 
