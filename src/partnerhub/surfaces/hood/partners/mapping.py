@@ -1,47 +1,25 @@
-"""Hood wire ⇄ domain: request bodies to commands, domain objects to Hood JSON."""
+"""Hood partner wire ⇄ domain: request bodies to commands, partners to Hood JSON."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from partnerhub.domain.accounts import Member
-from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.hood_partners import (
     UNSET,
-    Contact,
     PartnerDraft,
     PartnerPatch,
     PartnerView,
     first_value_per_type,
 )
-from partnerhub.errors import InvalidBody, ValidationFailed
-from partnerhub.surfaces.common.body import check_shape, parse_json
+from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
-from partnerhub.surfaces.hood.schemas import (
-    HoodContactIn,
-    HoodContactPatch,
-    HoodPartnerCreate,
-    HoodPartnerPatch,
-)
+from partnerhub.surfaces.hood.contacts.mapping import contact_wire
+from partnerhub.surfaces.hood.mapping import hood_time, select_fields, unwrap
+from partnerhub.surfaces.hood.partners.schemas import HoodPartnerCreate, HoodPartnerPatch
 
 # Partner keys the default list view leaves out; `view=full` (and get-by-id) includes them.
 FULL_ONLY = ("description", "payment_terms", "billing_address", "contact", "contacts")
 NOT_NULLABLE = ("name", "status", "manager_ids")
-
-
-def hood_time(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def unwrap(body: Any) -> dict[str, Any]:
-    """Hood bodies may arrive as a JSON string holding the JSON object (the docs' examples do)."""
-    if isinstance(body, str):
-        body = parse_json(body, where=" in the JSON text inside the body string")
-        check_shape(body)  # the depth and NUL-byte rules apply to the object inside too
-    if not isinstance(body, dict):
-        raise InvalidBody("The body must be a JSON object.", field="body")
-    return body
 
 
 def partner_draft(body: Any) -> PartnerDraft:
@@ -90,33 +68,6 @@ def partner_patch(body: Any) -> PartnerPatch:
     )
 
 
-def contact_create(body: Any) -> HoodContactIn:
-    return validate(HoodContactIn, unwrap(body))
-
-
-def contact_patch(body: Any) -> HoodContactPatch:
-    raw = unwrap(body)
-    refuse_nulls(raw, ("type", "value"))
-    return validate(HoodContactPatch, raw)
-
-
-def member_wire(member: Member) -> dict[str, Any]:
-    return {
-        "id": str(member.id),
-        "company_id": str(member.account_id),
-        "name": member.name,
-        "email": member.email,
-        "image": member.image,
-        "status": member.status,
-        "create_time": hood_time(member.create_time),
-        "update_time": hood_time(member.update_time),
-    }
-
-
-def contact_wire(contact: Contact) -> dict[str, Any]:
-    return {"id": contact.id, "type": contact.type, "value": contact.value}
-
-
 def partner_wire(
     view: PartnerView, *, full: bool = True, fields: tuple[str, ...] | None = None
 ) -> dict[str, Any]:
@@ -143,23 +94,8 @@ def partner_wire(
         "update_time": hood_time(p.update_time),
     }
     if fields:
-        return {k: wire[k] for k in fields if k in wire}
+        return select_fields(wire, fields)
     if not full:
         for key in FULL_ONLY:
             del wire[key]
     return wire
-
-
-def history_wire(entry: HistoryEntry) -> dict[str, Any]:
-    return {
-        "version": entry.version,
-        "action": entry.action,
-        "surface": entry.surface,
-        "token_id": str(entry.token_id) if entry.token_id is not None else None,
-        "changed_at": hood_time(entry.changed_at),
-        "changes": entry.changes,
-    }
-
-
-def envelope(items: list[dict[str, Any]], total: int | None = None) -> dict[str, Any]:
-    return {"total": len(items) if total is None else total, "items": items}

@@ -1,18 +1,19 @@
-"""Hood wire models: they validate request bodies and describe every body in OpenAPI."""
+"""Hood partner wire models: they validate partner bodies and describe them in OpenAPI."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field
 
 from partnerhub.domain import validators
 from partnerhub.errors import ValidationFailed
-from partnerhub.surfaces.common.validation import FIELD, custom_error, rule
+from partnerhub.surfaces.common.validation import rule
+from partnerhub.surfaces.hood.contacts.schemas import HoodContact, HoodContactIn
+from partnerhub.surfaces.hood.schemas import HoodIn
 
 Status = Literal["active", "inactive", "pending", "suspended", "terminated"]
 PartnerType = Literal["advertiser", "publisher"]
-ContactType = Literal["email", "phone", "mobile", "skype", "sip", "website"]
 Name = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255))]
 Description = Annotated[
     str, rule(lambda v, f: validators.short_text(v, f, max_len=2000, min_len=0))
@@ -35,19 +36,14 @@ def _member_id(value: Any, field: str) -> str:
 MemberId = Annotated[Any, rule(_member_id)]
 
 
-class _In(BaseModel):
-    # Ocamba drops fields it does not know; so do we.
-    model_config = ConfigDict(extra="ignore", strict=True)
-
-
-class HoodPaymentTerms(_In):
+class HoodPaymentTerms(HoodIn):
     payment_frequency: Literal["monthly", "quarterly", "annually"] | None = None
     payment_method: Literal["bank-transfer", "card", "paypal"] | None = None
     net_terms: Literal["net30", "net45", "net60", "net90"] | None = None
     currency_code: Literal["usd", "eur"] | None = None
 
 
-class HoodBillingAddress(_In):
+class HoodBillingAddress(HoodIn):
     street: Text255 | None = None
     city: Text255 | None = None
     post_code: Text255 | None = Field(None, description="`postal_code` is accepted too")
@@ -61,7 +57,7 @@ class HoodBillingAddress(_In):
         return values
 
 
-class HoodLegacyContact(_In):
+class HoodLegacyContact(HoodIn):
     """One value per contact type (the older `contact` object)."""
 
     email: Email | None = None
@@ -72,25 +68,7 @@ class HoodLegacyContact(_In):
     website: Website | None = None
 
 
-class HoodContactIn(_In):
-    type: ContactType
-    value: str
-
-    @model_validator(mode="after")
-    def _value_fits_type(self) -> HoodContactIn:
-        try:
-            self.value = validators.contact_value(self.type, self.value, f"{FIELD}.value")
-        except ValidationFailed as exc:
-            raise custom_error(exc.message) from None
-        return self
-
-
-class HoodContactPatch(_In):
-    type: ContactType | None = None
-    value: str | None = None
-
-
-class HoodPartnerCreate(_In):
+class HoodPartnerCreate(HoodIn):
     name: Name
     description: Description | None = None
     type: Annotated[list[PartnerType], Field(min_length=1)]
@@ -102,7 +80,7 @@ class HoodPartnerCreate(_In):
     contacts: list[HoodContactIn] | None = None
 
 
-class HoodPartnerPatch(_In):
+class HoodPartnerPatch(HoodIn):
     name: Name | None = None
     description: Description | None = None
     status: Status | None = None
@@ -124,12 +102,6 @@ class HoodManager(BaseModel):
     name: str
     email: str
     status: str
-
-
-class HoodContact(BaseModel):
-    id: str
-    type: ContactType
-    value: str
 
 
 class HoodPartner(BaseModel):
@@ -154,45 +126,3 @@ class HoodPartner(BaseModel):
 class HoodPartnerList(BaseModel):
     total: int
     items: list[HoodPartner]
-
-
-class HoodContactList(BaseModel):
-    total: int
-    items: list[HoodContact]
-
-
-class HoodMember(BaseModel):
-    id: str
-    company_id: str
-    name: str
-    email: str
-    image: str | None
-    status: Literal["active", "suspended"]
-    create_time: str
-    update_time: str
-
-
-class HoodMemberList(BaseModel):
-    total: int
-    items: list[HoodMember]
-
-
-class HoodHistoryEntry(BaseModel):
-    version: int
-    action: Literal["create", "update", "archive", "unarchive", "delete"]
-    surface: str
-    token_id: str | None
-    changed_at: str
-    changes: dict[str, dict[str, Any]] = Field(description="field → {old, new}")
-
-
-class HoodHistory(BaseModel):
-    total: int
-    items: list[HoodHistoryEntry]
-
-
-class HoodError(BaseModel):
-    code: int
-    title: str
-    message: str | None = None
-    trace_id: str
