@@ -44,12 +44,12 @@ def _state(contact: Contact) -> dict[str, str]:
     return {"type": contact.type, "value": contact.value}
 
 
-def contact_history_id(partner_id: int, contact_id: str) -> str:
+def _history_id(partner_id: int, contact_id: str) -> str:
     """Contact history is kept under its partner: read only there, and still after a delete."""
     return f"{partner_id}/{contact_id}"
 
 
-async def record_contact(
+async def _record(
     uow: UnitOfWork,
     actor: Actor,
     partner_id: int,
@@ -65,7 +65,7 @@ async def record_contact(
         uow,
         actor,
         object_type=CONTACT_OBJECT_TYPE,
-        object_id=contact_history_id(partner_id, contact_id),
+        object_id=_history_id(partner_id, contact_id),
         version=version,
         action=action,
         changes=diff(
@@ -75,7 +75,7 @@ async def record_contact(
     )
 
 
-def contact_row(partner_id: int, seq: int, ctype: str, value: str, now: Any) -> dict[str, Any]:
+def _row(partner_id: int, seq: int, ctype: str, value: str, now: Any) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "partner_id": partner_id,
@@ -97,12 +97,12 @@ async def insert_for_new_partner(
 ) -> builtins.list[dict[str, Any]]:
     """The contacts a partner is created with (`seq` from 1), each with its history entry."""
     contact_rows = [
-        contact_row(partner_id, seq, ctype, value, now)
+        _row(partner_id, seq, ctype, value, now)
         for seq, (ctype, value) in enumerate(contacts, start=1)
     ]
     await uow.hood_contacts.insert_many(actor.account_id, contact_rows)
     for row in contact_rows:
-        await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
+        await _record(uow, actor, partner_id, row["id"], 1, "create", None, row)
     return contact_rows
 
 
@@ -127,7 +127,7 @@ async def apply_legacy_contact(
         if value is None:
             await uow.hood_contacts.delete(actor.account_id, [c.id for c in same_type])
             for c in same_type:
-                await record_contact(
+                await _record(
                     uow, actor, partner_id, c.id, c.version + 1, "delete", _state(c), None
                 )
         elif same_type:
@@ -137,7 +137,7 @@ async def apply_legacy_contact(
                 first.id,
                 {"value": value, "version": first.version + 1, "update_time": now},
             )
-            await record_contact(
+            await _record(
                 uow,
                 actor,
                 partner_id,
@@ -149,9 +149,9 @@ async def apply_legacy_contact(
             )
         else:
             seq += 1
-            inserts.append(contact_row(partner_id, seq, ctype, value, now))
+            inserts.append(_row(partner_id, seq, ctype, value, now))
             row = inserts[-1]
-            await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
+            await _record(uow, actor, partner_id, row["id"], 1, "create", None, row)
         changes[f"contact.{ctype}"] = {"old": before, "new": value}
     await uow.hood_contacts.insert_many(actor.account_id, inserts)
     return changes
@@ -171,9 +171,9 @@ async def create(
 ) -> Contact:
     await _partner_exists(uow, actor, partner_id, lock=True)
     seq = await uow.hood_contacts.next_seq(actor.account_id, partner_id)
-    row = contact_row(partner_id, seq, type, value, utcnow())
+    row = _row(partner_id, seq, type, value, utcnow())
     await uow.hood_contacts.insert_many(actor.account_id, [row])
-    await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
+    await _record(uow, actor, partner_id, row["id"], 1, "create", None, row)
     return await _get(uow, actor, partner_id, row["id"])
 
 
@@ -205,9 +205,7 @@ async def patch(
         {"type": new_type, "value": new_value, "version": version, "update_time": now},
     )
     after = {"type": new_type, "value": new_value}
-    await record_contact(
-        uow, actor, partner_id, contact_id, version, "update", _state(current), after
-    )
+    await _record(uow, actor, partner_id, contact_id, version, "update", _state(current), after)
     return await _get(uow, actor, partner_id, contact_id)
 
 
@@ -217,7 +215,7 @@ async def delete(
     current = await _get(uow, actor, partner_id, contact_id, lock=True)
     check_if_match(if_match, current.version)
     await uow.hood_contacts.delete(actor.account_id, [contact_id])
-    await record_contact(
+    await _record(
         uow, actor, partner_id, contact_id, current.version + 1, "delete", _state(current), None
     )
 
@@ -231,7 +229,7 @@ async def history_of(
         uow,
         actor,
         object_type=CONTACT_OBJECT_TYPE,
-        object_id=contact_history_id(partner_id, contact_id),
+        object_id=_history_id(partner_id, contact_id),
         limit=limit,
         offset=offset,
     )
