@@ -26,8 +26,8 @@ from sqlalchemy import select
 
 from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.domain.accounts import Actor
-from partnerhub.domain.partners import PartnerDraft
-from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, partners
+from partnerhub.domain.hood_partners import PartnerDraft
+from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, hood_partners
 from partnerhub.services.demo import CRM_PROPERTIES
 from partnerhub.storage import tables
 from partnerhub.storage.database import Database
@@ -83,7 +83,7 @@ async def load(url: str, account_name: str, count: int, out: Path) -> Loaded:
         for first in range(0, count, CHUNK):
             async with db.transaction(write=True) as uow:
                 for i in range(first, min(first + CHUNK, count)):
-                    await partners.create(uow, actor, draft=_hood_draft(i, str(member.id)))
+                    await hood_partners.create(uow, actor, draft=_hood_draft(i, str(member.id)))
         timings["hood_s"] = time.perf_counter() - started
 
         started = time.perf_counter()

@@ -1,4 +1,4 @@
--- What one Hood GET /v1/hood/partners/{id} asks of PostgreSQL (see services/partners.get):
+-- What one Hood GET /v1/hood/partners/{id} asks of PostgreSQL (see services/hood_partners.get):
 -- the partner row and its contacts, in one read transaction.
 \set id random(:minid, :maxid)
 BEGIN;

@@ -1,4 +1,4 @@
--- What one Hood PATCH /v1/hood/partners/{id} asks of PostgreSQL (see services/partners.patch):
+-- What one Hood PATCH /v1/hood/partners/{id} asks of PostgreSQL (see services/hood_partners.patch):
 -- lock and read the row, update it, append the history row, in one transaction.
 \set id random(:minid, :maxid)
 BEGIN;

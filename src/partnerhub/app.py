@@ -23,9 +23,9 @@ from partnerhub.surfaces.core.routes import router as core_router
 from partnerhub.surfaces.crm import errors as crm_errors
 from partnerhub.surfaces.crm.routes import PREFIX as CRM_PREFIX
 from partnerhub.surfaces.crm.routes import router as crm_router
+from partnerhub.surfaces.hood import PREFIX as HOOD_PREFIX
 from partnerhub.surfaces.hood import errors as hood_errors
-from partnerhub.surfaces.hood.routes import PREFIX as HOOD_PREFIX
-from partnerhub.surfaces.hood.routes import router as hood_router
+from partnerhub.surfaces.hood import router as hood_router
 
 DESCRIPTION = """\
 partnerhub serves three partner APIs over one store:

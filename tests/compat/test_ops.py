@@ -13,7 +13,7 @@ import httpx
 import pytest
 from compat_servers import PgDatabases, Server, free_port, metric_samples
 
-from partnerhub.surfaces.hood.routes import router as hood_router
+from partnerhub.surfaces.hood import router as hood_router
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
-from partnerhub.domain.listquery import (
+from partnerhub.domain.hood_listquery import (
     OPERATORS,
     RANGE_OPERATORS,
     FieldSpec,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 
 from harness import World
-from hood_helpers import create_partner, get_partner
+from surfaces.hood.kit import create_partner, get_partner
 
 CONTACT_TYPES = ("email", "phone", "mobile", "skype", "sip", "website")
 

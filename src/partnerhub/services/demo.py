@@ -8,8 +8,8 @@ from collections.abc import Callable
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.core_partners import CoreDraft
 from partnerhub.domain.crm_properties import PropertyDef
-from partnerhub.domain.partners import PartnerDraft
-from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, partners
+from partnerhub.domain.hood_partners import PartnerDraft
+from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, hood_partners
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 MEMBERS = (
@@ -105,7 +105,7 @@ async def load(
         phone,
     ) in enumerate(PARTNERS):
         freq, method, net, currency = terms
-        await partners.create(
+        await hood_partners.create(
             uow,
             actor,
             draft=PartnerDraft(

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, String, Text, and_, case, cast, exists, false, f
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.sql.elements import ColumnElement
 
-from partnerhub.domain.listquery import Condition, FieldSpec, ListQuery, ResourceSpec
+from partnerhub.domain.hood_listquery import Condition, FieldSpec, ListQuery, ResourceSpec
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "eq": operator.eq,

@@ -1,4 +1,5 @@
-"""Assertions and small helpers shared by the Hood HTTP tests."""
+"""The Hood test kit: a valid partner body, creating and reading partners, assertions and
+small helpers shared by the Hood HTTP tests (and the storage tests that go through Hood)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,47 @@ UNKNOWN_CONTACT = "Unknown contact id."
 EMPTY_PATCH = "At least one of the updatable fields should be sent"
 BODY_NOT_VALID = "The request body is not valid."
 READ_ONLY = ["hood.partners.read"]
+
+
+def partner_body(tenant: Tenant, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "manager_ids": [tenant.member_ids[0]],
+        "name": "Hairdressing Claire",
+        "description": "test description",
+        "type": ["publisher"],
+        "status": "active",
+        "payment_terms": {
+            "payment_frequency": "monthly",
+            "payment_method": "card",
+            "net_terms": "net30",
+            "currency_code": "usd",
+        },
+        "billing_address": {
+            "street": "711 Cambridge Drive",
+            "city": "New Port Richey",
+            "post_code": "34653",
+            "country": "US",
+        },
+        "contacts": [{"type": "mobile", "value": "+38160333444"}],
+    }
+    body.update(overrides)
+    return body
+
+
+async def create_partner(world: World, tenant: Tenant, **overrides: Any) -> dict[str, Any]:
+    response = await world.client.post(
+        PARTNERS, json=partner_body(tenant, **overrides), headers=tenant.headers()
+    )
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+async def get_partner(world: World, tenant: Tenant, partner_id: str) -> dict[str, Any]:
+    response = await world.client.get(f"{PARTNERS}/{partner_id}", headers=tenant.headers())
+    assert response.status_code == 200, response.text
+    item: dict[str, Any] = response.json()["items"][0]
+    return item
 
 
 def assert_error(response: httpx.Response, status: int, *needles: str) -> dict[str, Any]:

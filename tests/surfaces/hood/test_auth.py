@@ -8,20 +8,22 @@ import httpx
 from sqlalchemy import update
 
 from harness import World
-from hood.kit import (
+from partnerhub.domain.clock import utcnow
+from partnerhub.services import accounts
+from partnerhub.storage.tables import tokens
+from surfaces.hood.kit import (
     HOOD,
     PARTNERS,
     READ_ONLY,
     UNKNOWN_PARTNER,
     assert_error,
+    create_partner,
+    get_partner,
     json_headers,
+    partner_body,
     revoked_token,
     total,
 )
-from hood_helpers import create_partner, get_partner, partner_body
-from partnerhub.domain.clock import utcnow
-from partnerhub.services import accounts
-from partnerhub.storage.tables import tokens
 
 CONTACT = {"type": "sip", "value": "abc"}
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from harness import World
-from hood.kit import PARTNERS, assert_error, etag_of
-from hood_helpers import create_partner, partner_body
 from partnerhub.services import accounts
+from surfaces.hood.kit import PARTNERS, assert_error, create_partner, etag_of, partner_body
 
 
 class TestETags:

@@ -7,16 +7,17 @@ from typing import Any
 import httpx
 
 from harness import World
-from hood.kit import (
+from surfaces.hood.kit import (
     EMPTY_PATCH,
     PARTNERS,
     UNKNOWN_CONTACT,
     UNKNOWN_PARTNER,
     UUID,
     assert_error,
+    create_partner,
+    get_partner,
     list_items,
 )
-from hood_helpers import create_partner, get_partner
 
 VALID: dict[str, list[str]] = {
     "email": ["claire@example.com", "x" * 99 + "@fafa.com"],

@@ -9,8 +9,17 @@ from typing import Any
 import orjson
 
 from harness import World
-from hood.kit import BODY_NOT_VALID, HOOD, PARTNERS, assert_error, json_headers, total
-from hood_helpers import create_partner, get_partner, partner_body
+from surfaces.hood.kit import (
+    BODY_NOT_VALID,
+    HOOD,
+    PARTNERS,
+    assert_error,
+    create_partner,
+    get_partner,
+    json_headers,
+    partner_body,
+    total,
+)
 
 
 def nested(depth: int) -> Any:

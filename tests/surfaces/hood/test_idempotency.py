@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from harness import World
-from hood.kit import PARTNERS, assert_error, total
-from hood_helpers import create_partner, partner_body
+from surfaces.hood.kit import PARTNERS, assert_error, create_partner, partner_body, total
 
 
 class TestIdempotentCreatePartner:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness import World
-from hood.kit import HOOD, HOOD_TIME, READ_ONLY, assert_error, list_items
+from surfaces.hood.kit import HOOD, HOOD_TIME, READ_ONLY, assert_error, list_items
 
 MEMBERS = f"{HOOD}/members"
 

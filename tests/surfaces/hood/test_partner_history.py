@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from harness import World
-from hood.kit import HOOD_TIME, PARTNERS, UNKNOWN_PARTNER, assert_error, list_items, token_ids
-from hood_helpers import create_partner
+from surfaces.hood.kit import (
+    HOOD_TIME,
+    PARTNERS,
+    UNKNOWN_PARTNER,
+    assert_error,
+    create_partner,
+    list_items,
+    token_ids,
+)
 
 
 class TestPartnerHistory:

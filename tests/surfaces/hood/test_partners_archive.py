@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from harness import World
-from hood.kit import PARTNERS, UNKNOWN_PARTNER, assert_error, history, total
-from hood_helpers import create_partner, get_partner
+from surfaces.hood.kit import (
+    PARTNERS,
+    UNKNOWN_PARTNER,
+    assert_error,
+    create_partner,
+    get_partner,
+    history,
+    total,
+)
 
 
 async def archive(world: World, partner_id: str, action: str = "archive", **headers: str) -> int:

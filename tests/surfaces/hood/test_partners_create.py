@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from harness import World
-from hood.kit import HOOD_TIME, PARTNERS, UUID, assert_error, json_headers, total
-from hood_helpers import create_partner, get_partner, partner_body
+from surfaces.hood.kit import (
+    HOOD_TIME,
+    PARTNERS,
+    UUID,
+    assert_error,
+    create_partner,
+    get_partner,
+    json_headers,
+    partner_body,
+    total,
+)
 
 LEGACY_CONTACT = {
     "email": "office@example.com",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness import World
-from hood.kit import PARTNERS, assert_error, list_items
-from hood_helpers import create_partner, partner_body
+from surfaces.hood.kit import PARTNERS, assert_error, create_partner, list_items, partner_body
 
 FULL_ONLY = {"description", "payment_terms", "billing_address", "contact", "contacts"}
 DEFAULT_KEYS = {

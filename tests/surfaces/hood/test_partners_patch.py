@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from harness import World
-from hood.kit import (
+from surfaces.hood.kit import (
     EMPTY_PATCH,
     PARTNERS,
     UNKNOWN_PARTNER,
     assert_error,
+    create_partner,
+    get_partner,
     history,
     json_headers,
+    partner_body,
 )
-from hood_helpers import create_partner, get_partner, partner_body
 
 
 async def patch(world: World, partner_id: str, body: Any, **headers: str) -> Any:

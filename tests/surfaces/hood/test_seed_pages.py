@@ -11,8 +11,15 @@ from __future__ import annotations
 import hashlib
 
 from harness import Tenant, World
-from hood.kit import BODY_NOT_VALID, PARTNERS, assert_error, history, json_headers
-from hood_helpers import create_partner, get_partner
+from surfaces.hood.kit import (
+    BODY_NOT_VALID,
+    PARTNERS,
+    assert_error,
+    create_partner,
+    get_partner,
+    history,
+    json_headers,
+)
 
 SEED_000 = (
     rb'"{\n'

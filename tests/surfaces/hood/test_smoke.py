@@ -1,5 +1,5 @@
 from harness import World
-from hood_helpers import create_partner, get_partner
+from surfaces.hood.kit import create_partner, get_partner
 
 
 async def test_create_and_get(world: World) -> None:

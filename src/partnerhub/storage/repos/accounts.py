@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, update
 
 from partnerhub.domain.accounts import Account, Member, TokenInfo
-from partnerhub.domain.listquery import ListQuery, ResourceSpec
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc, utcnow
 from partnerhub.storage.tables import accounts, members, tokens

@@ -10,7 +10,7 @@ from typing import Any, overload
 from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, func, select, update
 
 from partnerhub.domain.clock import utcnow
-from partnerhub.domain.listquery import ListQuery, ResourceSpec
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.storage.connection import Conn
 from partnerhub.storage.listquery_sql import order_by, where_clauses
 from partnerhub.storage.prepared import Prepared

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 
-from partnerhub.domain.listquery import ListQuery, ResourceSpec
-from partnerhub.domain.partners import Contact, Partner
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
+from partnerhub.domain.hood_partners import Contact, Partner
 from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import LockableRead, Repo, as_utc
 from partnerhub.storage.tables import hood_partner_contacts as contacts

@@ -1,1 +1,22 @@
-"""Ocamba Hood API v1 dialect (`/v1/hood`)."""
+"""Ocamba Hood API v1 dialect (`/v1/hood`), one package per resource."""
+
+from fastapi import APIRouter
+
+# isort: off
+# In route order: a routes module registers its request-body schemas for OpenAPI as it is
+# imported (`openapi.body`), so this order is also the order of those schemas.
+from partnerhub.surfaces.hood.partners import routes as partners
+from partnerhub.surfaces.hood.contacts import routes as contacts
+from partnerhub.surfaces.hood.members import routes as members
+
+# isort: on
+from partnerhub.surfaces.hood.routing import PREFIX
+
+__all__ = ["PREFIX", "router"]
+
+# The resources' routes side by side in one router, in route order. Not `include_router`:
+# FastAPI keeps an included router as one nested route, so `router.routes` would hold routers
+# instead of routes, and each request would search one level deeper.
+router = APIRouter()
+for resource in (partners, contacts, members):
+    router.routes.extend(resource.router.routes)

@@ -1,26 +1,14 @@
-"""Hood wire ⇄ domain: request bodies to commands, domain objects to Hood JSON."""
+"""Hood wire helpers every resource shares: body unwrapping, times, field selection, the list
+envelope and history entries."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from partnerhub.domain.accounts import Member
 from partnerhub.domain.history import HistoryEntry
-from partnerhub.domain.partners import Contact, PartnerDraft, PartnerView, first_value_per_type
-from partnerhub.errors import InvalidBody, ValidationFailed
+from partnerhub.errors import InvalidBody
 from partnerhub.surfaces.common.body import check_shape, parse_json
-from partnerhub.surfaces.common.validation import refuse_nulls, validate
-from partnerhub.surfaces.hood.schemas import (
-    HoodContactIn,
-    HoodContactPatch,
-    HoodPartnerCreate,
-    HoodPartnerPatch,
-)
-
-# Partner keys the default list view leaves out; `view=full` (and get-by-id) includes them.
-FULL_ONLY = ("description", "payment_terms", "billing_address", "contact", "contacts")
-NOT_NULLABLE = ("name", "status", "manager_ids")
 
 
 def hood_time(value: datetime) -> str:
@@ -37,114 +25,9 @@ def unwrap(body: Any) -> dict[str, Any]:
     return body
 
 
-def partner_draft(body: Any) -> PartnerDraft:
-    data = validate(HoodPartnerCreate, unwrap(body))
-    contacts: list[tuple[str, str]] = []
-    if data.contact is not None:
-        contacts += [(k, v) for k, v in data.contact.model_dump(exclude_none=True).items()]
-    contacts += [(c.type, c.value) for c in data.contacts or []]
-    terms = data.payment_terms.model_dump(exclude_none=True) if data.payment_terms else {}
-    address = data.billing_address.normalized() if data.billing_address else {}
-    return PartnerDraft(
-        name=data.name,
-        description=data.description,
-        type=tuple(dict.fromkeys(data.type)),
-        status=data.status,
-        manager_ids=tuple(dict.fromkeys(data.manager_ids)),
-        payment_terms=terms or None,
-        billing_address={k: v for k, v in address.items() if v is not None} or None,
-        contacts=tuple(contacts),
-    )
-
-
-def partner_patch(body: Any) -> tuple[dict[str, Any], dict[str, str | None] | None]:
-    """The changes a PATCH asks for (absent fields left out), and legacy contact updates."""
-    raw = unwrap(body)
-    refuse_nulls(raw, NOT_NULLABLE)
-    data = validate(HoodPartnerPatch, raw)
-    sent = data.model_fields_set
-    for frozen, rule in (
-        ("type", "is set on create only"),
-        ("archived", "changes only through /archive and /unarchive"),
-    ):
-        if frozen in sent:
-            raise ValidationFailed.one(frozen, f"{frozen} {rule}.", "READ_ONLY")
-    changes: dict[str, Any] = {}
-    for name in ("name", "description", "status"):
-        if name in sent:
-            changes[name] = getattr(data, name)
-    if "manager_ids" in sent and data.manager_ids is not None:
-        changes["manager_ids"] = list(dict.fromkeys(data.manager_ids))
-    if "payment_terms" in sent:
-        changes["payment_terms"] = (
-            data.payment_terms.model_dump(exclude_unset=True) if data.payment_terms else None
-        )
-    if "billing_address" in sent:
-        changes["billing_address"] = (
-            data.billing_address.normalized() if data.billing_address else None
-        )
-    contact = data.contact.model_dump(exclude_unset=True) if data.contact else None
-    return changes, contact
-
-
-def contact_create(body: Any) -> HoodContactIn:
-    return validate(HoodContactIn, unwrap(body))
-
-
-def contact_patch(body: Any) -> HoodContactPatch:
-    raw = unwrap(body)
-    refuse_nulls(raw, ("type", "value"))
-    return validate(HoodContactPatch, raw)
-
-
-def member_wire(member: Member) -> dict[str, Any]:
-    return {
-        "id": str(member.id),
-        "company_id": str(member.account_id),
-        "name": member.name,
-        "email": member.email,
-        "image": member.image,
-        "status": member.status,
-        "create_time": hood_time(member.create_time),
-        "update_time": hood_time(member.update_time),
-    }
-
-
-def contact_wire(contact: Contact) -> dict[str, Any]:
-    return {"id": contact.id, "type": contact.type, "value": contact.value}
-
-
-def partner_wire(
-    view: PartnerView, *, full: bool = True, fields: tuple[str, ...] | None = None
-) -> dict[str, Any]:
-    p = view.partner
-    wire: dict[str, Any] = {
-        "id": str(p.id),
-        "company_id": str(p.account_id),
-        "manager_ids": list(p.manager_ids),
-        "managers": [
-            {"id": str(m.id), "name": m.name, "email": m.email, "status": m.status}
-            for m in view.managers
-        ],
-        "name": p.name,
-        "description": p.description,
-        "type": list(p.type),
-        "status": p.status,
-        "payment_terms": p.payment_terms,
-        "billing_address": p.billing_address,
-        "contact": first_value_per_type(view.contacts),
-        "contacts": [contact_wire(c) for c in view.contacts],
-        "archived": p.archived,
-        "system": p.system,
-        "create_time": hood_time(p.create_time),
-        "update_time": hood_time(p.update_time),
-    }
-    if fields:
-        return {k: wire[k] for k in fields if k in wire}
-    if not full:
-        for key in FULL_ONLY:
-            del wire[key]
-    return wire
+def select_fields(item: dict[str, Any], fields: tuple[str, ...] | None) -> dict[str, Any]:
+    """The `fields=` a list or get asked for, in that order (all of them without it)."""
+    return {k: item[k] for k in fields if k in item} if fields else item
 
 
 def history_wire(entry: HistoryEntry) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from partnerhub.domain import partners as rules
-from partnerhub.domain.listquery import FieldSpec, ResourceSpec, SortKey
+from partnerhub.domain import hood_partners as rules
+from partnerhub.domain.hood_listquery import FieldSpec, ResourceSpec, SortKey
 
 PARTNERS = ResourceSpec(
     fields=(

@@ -1,180 +1,19 @@
-"""Hood wire models: they validate request bodies and describe every body in OpenAPI."""
+"""Hood wire models every resource shares: the request-body base, history and the error."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from partnerhub.domain import validators
-from partnerhub.errors import ValidationFailed
-from partnerhub.surfaces.common.validation import FIELD, custom_error, rule
-
-Status = Literal["active", "inactive", "pending", "suspended", "terminated"]
-PartnerType = Literal["advertiser", "publisher"]
-ContactType = Literal["email", "phone", "mobile", "skype", "sip", "website"]
-Name = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255))]
-Description = Annotated[
-    str, rule(lambda v, f: validators.short_text(v, f, max_len=2000, min_len=0))
-]
-Text255 = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255))]
-Country = Annotated[str, rule(validators.country_alpha2)]
-Email = Annotated[str, rule(validators.email)]
-Phone = Annotated[str, rule(validators.phone)]
-Website = Annotated[str, rule(validators.website)]
+from pydantic import BaseModel, ConfigDict, Field
 
 
-def _member_id(value: Any, field: str) -> str:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63:
-        return str(value)
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
-        return value
-    raise ValidationFailed.one(field, f"{field} must hold member ids (digit strings).")
+class HoodIn(BaseModel):
+    """A Hood request body. Ocamba drops fields it does not know; so do we."""
 
-
-MemberId = Annotated[Any, rule(_member_id)]
-
-
-class _In(BaseModel):
-    # Ocamba drops fields it does not know; so do we.
     model_config = ConfigDict(extra="ignore", strict=True)
 
 
-class HoodPaymentTerms(_In):
-    payment_frequency: Literal["monthly", "quarterly", "annually"] | None = None
-    payment_method: Literal["bank-transfer", "card", "paypal"] | None = None
-    net_terms: Literal["net30", "net45", "net60", "net90"] | None = None
-    currency_code: Literal["usd", "eur"] | None = None
-
-
-class HoodBillingAddress(_In):
-    street: Text255 | None = None
-    city: Text255 | None = None
-    post_code: Text255 | None = Field(None, description="`postal_code` is accepted too")
-    postal_code: Text255 | None = Field(None, description="alias of post_code (input only)")
-    country: Country | None = Field(None, description="ISO 3166-1 alpha-2, any case in")
-
-    def normalized(self) -> dict[str, str | None]:
-        values = self.model_dump(exclude_unset=True)
-        if "postal_code" in values:
-            values.setdefault("post_code", values.pop("postal_code"))
-        return values
-
-
-class HoodLegacyContact(_In):
-    """One value per contact type (the older `contact` object)."""
-
-    email: Email | None = None
-    phone: Phone | None = None
-    mobile: Phone | None = None
-    skype: Text255 | None = None
-    sip: Text255 | None = None
-    website: Website | None = None
-
-
-class HoodContactIn(_In):
-    type: ContactType
-    value: str
-
-    @model_validator(mode="after")
-    def _value_fits_type(self) -> HoodContactIn:
-        try:
-            self.value = validators.contact_value(self.type, self.value, f"{FIELD}.value")
-        except ValidationFailed as exc:
-            raise custom_error(exc.message) from None
-        return self
-
-
-class HoodContactPatch(_In):
-    type: ContactType | None = None
-    value: str | None = None
-
-
-class HoodPartnerCreate(_In):
-    name: Name
-    description: Description | None = None
-    type: Annotated[list[PartnerType], Field(min_length=1)]
-    status: Status
-    manager_ids: Annotated[list[MemberId], Field(min_length=1)]
-    payment_terms: HoodPaymentTerms | None = None
-    billing_address: HoodBillingAddress | None = None
-    contact: HoodLegacyContact | None = None
-    contacts: list[HoodContactIn] | None = None
-
-
-class HoodPartnerPatch(_In):
-    name: Name | None = None
-    description: Description | None = None
-    status: Status | None = None
-    manager_ids: Annotated[list[MemberId], Field(min_length=1)] | None = None
-    payment_terms: HoodPaymentTerms | None = None
-    billing_address: HoodBillingAddress | None = None
-    contact: HoodLegacyContact | None = None
-    # Declared so that sending them is a 400 naming the field (not silently dropped):
-    # `type` is create-only and `archived` changes only through /archive and /unarchive.
-    type: list[PartnerType] | None = None
-    archived: int | None = None
-
-
 # Responses (documentation only).
-
-
-class HoodManager(BaseModel):
-    id: str
-    name: str
-    email: str
-    status: str
-
-
-class HoodContact(BaseModel):
-    id: str
-    type: ContactType
-    value: str
-
-
-class HoodPartner(BaseModel):
-    id: str
-    company_id: str
-    name: str
-    description: str | None = None
-    type: list[PartnerType]
-    status: Status
-    manager_ids: list[str]
-    managers: list[HoodManager]
-    payment_terms: dict[str, str] | None = None
-    billing_address: dict[str, str] | None = None
-    contact: dict[str, str] | None = None
-    contacts: list[HoodContact] | None = None
-    archived: int
-    system: int
-    create_time: str = Field(examples=["2024-09-19 10:40:36"])
-    update_time: str
-
-
-class HoodPartnerList(BaseModel):
-    total: int
-    items: list[HoodPartner]
-
-
-class HoodContactList(BaseModel):
-    total: int
-    items: list[HoodContact]
-
-
-class HoodMember(BaseModel):
-    id: str
-    company_id: str
-    name: str
-    email: str
-    image: str | None
-    status: Literal["active", "suspended"]
-    create_time: str
-    update_time: str
-
-
-class HoodMemberList(BaseModel):
-    total: int
-    items: list[HoodMember]
 
 
 class HoodHistoryEntry(BaseModel):

@@ -1,11 +1,11 @@
-"""Members: the account's managers (created by the CLI, read through the API)."""
+"""Hood members: the account's managers (created by the CLI, read through the Hood API)."""
 
 from __future__ import annotations
 
 import builtins
 
 from partnerhub.domain.accounts import Actor, Member
-from partnerhub.domain.listquery import ListQuery, ResourceSpec
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.errors import NotFound
 from partnerhub.storage.unit_of_work import UnitOfWork
 

@@ -3,30 +3,28 @@
 from __future__ import annotations
 
 import builtins
-import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.history import diff
-from partnerhub.domain.listquery import ListQuery, ResourceSpec
-from partnerhub.domain.partners import (
-    Contact,
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
+from partnerhub.domain.hood_partners import (
     Partner,
     PartnerDraft,
+    PartnerPatch,
     PartnerView,
     check_all_or_nothing,
     merge_nested,
 )
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound, ValidationFailed
-from partnerhub.services import history
+from partnerhub.services import history, hood_contacts
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 OBJECT_TYPE = "hood.partner"
-CONTACT_OBJECT_TYPE = "hood.partner_contact"
 
 
 def _now() -> datetime:
@@ -109,13 +107,9 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
         "update_time": now,
     }
     partner_id = await uow.hood_partners.insert(actor.account_id, values)
-    contact_rows = [
-        contact_row(partner_id, seq, ctype, value, now)
-        for seq, (ctype, value) in enumerate(draft.contacts, start=1)
-    ]
-    await uow.hood_contacts.insert_many(actor.account_id, contact_rows)
-    for row in contact_rows:
-        await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
+    contact_rows = await hood_contacts.insert_for_new_partner(
+        uow, actor, partner_id, draft.contacts, now
+    )
     state = {
         k: v
         for k, v in values.items()
@@ -134,61 +128,16 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
     return await get(uow, actor, partner_id=partner_id)
 
 
-def contact_history_id(partner_id: int, contact_id: str) -> str:
-    """Contact history is kept under its partner: read only there, and still after a delete."""
-    return f"{partner_id}/{contact_id}"
-
-
-async def record_contact(
-    uow: UnitOfWork,
-    actor: Actor,
-    partner_id: int,
-    contact_id: str,
-    version: int,
-    action: str,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-) -> None:
-    """A contact's own history entry, whichever route changed it."""
-    fields = ("type", "value")
-    await history.record(
-        uow,
-        actor,
-        object_type=CONTACT_OBJECT_TYPE,
-        object_id=contact_history_id(partner_id, contact_id),
-        version=version,
-        action=action,
-        changes=diff(
-            {k: before[k] for k in fields} if before else {},
-            {k: after[k] for k in fields} if after else {},
-        ),
-    )
-
-
-def contact_row(partner_id: int, seq: int, ctype: str, value: str, now: Any) -> dict[str, Any]:
-    return {
-        "id": str(uuid.uuid4()),
-        "partner_id": partner_id,
-        "version": 1,
-        "seq": seq,
-        "type": ctype,
-        "value": value,
-        "create_time": now,
-        "update_time": now,
-    }
-
-
 async def patch(
     uow: UnitOfWork,
     actor: Actor,
     *,
     partner_id: int,
-    changes: Mapping[str, Any],
-    contact: Mapping[str, str | None] | None = None,
+    patch: PartnerPatch,
     if_match: str | None = None,
 ) -> Partner:
-    """Apply the fields sent; leave the rest. `contact` sets (or, with None, drops) one value
-    per contact type, as the legacy `contact` object does."""
+    """Apply the fields sent; leave the rest."""
+    changes, contact = patch.changes(), patch.contact
     if not changes and not contact:
         raise EmptyPatch.one(None, "At least one of the updatable fields should be sent.")
     current = await get_locked(uow, actor, partner_id)
@@ -204,7 +153,7 @@ async def patch(
         await _check_managers(uow, actor, new_state["manager_ids"])
     field_changes = diff(current.state(), new_state)
     if contact:
-        field_changes |= await _apply_legacy_contact(uow, actor, current.id, contact)
+        field_changes |= await hood_contacts.apply_legacy_contact(uow, actor, current.id, contact)
     if not field_changes:
         return current
     version = current.version + 1
@@ -227,59 +176,6 @@ async def patch(
 
 def _fields(partner: Partner) -> dict[str, Any]:
     return {name: getattr(partner, name) for name in Partner.__slots__}
-
-
-async def _apply_legacy_contact(
-    uow: UnitOfWork, actor: Actor, partner_id: int, contact: Mapping[str, str | None]
-) -> dict[str, dict[str, Any]]:
-    existing = (await uow.hood_contacts.for_partners(actor.account_id, [partner_id]))[partner_id]
-    by_type: dict[str, builtins.list[Contact]] = {}
-    for c in existing:
-        by_type.setdefault(c.type, []).append(c)
-    now = utcnow()
-    seq = max((c.seq for c in existing), default=0)
-    inserts: builtins.list[dict[str, Any]] = []
-    changes: dict[str, dict[str, Any]] = {}
-    for ctype, value in contact.items():
-        same_type = by_type.get(ctype, [])
-        before = same_type[0].value if same_type else None
-        if before == value:
-            continue
-        if value is None:
-            await uow.hood_contacts.delete(actor.account_id, [c.id for c in same_type])
-            for c in same_type:
-                await record_contact(
-                    uow, actor, partner_id, c.id, c.version + 1, "delete", _contact_state(c), None
-                )
-        elif same_type:
-            first = same_type[0]
-            await uow.hood_contacts.update(
-                actor.account_id,
-                first.id,
-                {"value": value, "version": first.version + 1, "update_time": now},
-            )
-            await record_contact(
-                uow,
-                actor,
-                partner_id,
-                first.id,
-                first.version + 1,
-                "update",
-                _contact_state(first),
-                {"type": ctype, "value": value},
-            )
-        else:
-            seq += 1
-            inserts.append(contact_row(partner_id, seq, ctype, value, now))
-            row = inserts[-1]
-            await record_contact(uow, actor, partner_id, row["id"], 1, "create", None, row)
-        changes[f"contact.{ctype}"] = {"old": before, "new": value}
-    await uow.hood_contacts.insert_many(actor.account_id, inserts)
-    return changes
-
-
-def _contact_state(contact: Contact) -> dict[str, str]:
-    return {"type": contact.type, "value": contact.value}
 
 
 async def set_archived(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from partnerhub.domain.accounts import Member
 from partnerhub.errors import ProblemList
@@ -20,16 +22,6 @@ CURRENCIES = ("usd", "eur")
 PAYMENT_TERMS_FIELDS = ("payment_frequency", "payment_method", "net_terms", "currency_code")
 BILLING_ADDRESS_FIELDS = ("street", "city", "post_code", "country")
 ALL_OR_NOTHING = {"payment_terms": PAYMENT_TERMS_FIELDS, "billing_address": BILLING_ADDRESS_FIELDS}
-
-# Fields a PATCH may change; `type` is create-only and `archived` has its own endpoints.
-UPDATABLE = (
-    "name",
-    "description",
-    "status",
-    "manager_ids",
-    "payment_terms",
-    "billing_address",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +121,43 @@ class PartnerDraft:
     payment_terms: dict[str, str] | None = None
     billing_address: dict[str, str] | None = None
     contacts: tuple[tuple[str, str], ...] = ()
+
+
+class Unset(enum.Enum):
+    """A PATCH field that was not sent (as opposed to one sent as `null`)."""
+
+    UNSET = "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerPatch:
+    """A validated PATCH command. Each partner field is UNSET (not sent: left as it is), None
+    (sent as `null`: cleared; only the nullable fields) or its new value. `payment_terms` and
+    `billing_address` hold the keys sent, merged into the current object (`merge_nested`).
+    `contact` sets (or, with None, drops) one value per contact type, as the legacy `contact`
+    object does; `type` is create-only and `archived` has its own endpoints."""
+
+    name: str | Unset = UNSET
+    description: str | Unset | None = UNSET
+    status: str | Unset = UNSET
+    manager_ids: tuple[str, ...] | Unset = UNSET
+    payment_terms: Mapping[str, str | None] | Unset | None = UNSET
+    billing_address: Mapping[str, str | None] | Unset | None = UNSET
+    contact: Mapping[str, str | None] = field(default_factory=dict)
+
+    def changes(self) -> dict[str, Any]:
+        """The partner fields sent (`contact` aside), JSON-friendly like `Partner.state()`."""
+        sent = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "contact" and getattr(self, f.name) is not UNSET
+        }
+        if "manager_ids" in sent:
+            sent["manager_ids"] = list(sent["manager_ids"])
+        return sent
 
 
 @dataclass(frozen=True, slots=True)

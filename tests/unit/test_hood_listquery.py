@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from partnerhub.domain.listquery import (
+from partnerhub.domain.hood_listquery import (
     OPERATORS,
     Condition,
     FieldSpec,

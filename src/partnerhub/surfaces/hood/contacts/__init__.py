@@ -1,0 +1,1 @@
+"""Hood partner contacts: routes, wire models and mapping."""

@@ -1,0 +1,1 @@
+"""Hood members (account managers): routes, wire models and mapping."""

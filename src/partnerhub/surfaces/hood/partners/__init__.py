@@ -1,0 +1,1 @@
+"""Hood partners: routes, wire models and mapping."""

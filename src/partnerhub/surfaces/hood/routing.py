@@ -1,0 +1,41 @@
+"""What the routes of every Hood resource share: their router's prefix and tag, the edge, the
+scopes, the documented errors and the request readers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec, parse_list_query
+from partnerhub.surfaces.common import openapi
+from partnerhub.surfaces.common.edge import Edge
+from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
+from partnerhub.surfaces.hood import ratelimits
+from partnerhub.surfaces.hood.schemas import HoodError
+
+PREFIX = "/v1/hood"
+edge = Edge("hood", ratelimits.policies, x_ratelimit_headers)
+
+PARTNERS_READ = ("hood.partners.read", "hood.partners.write")
+PARTNERS_WRITE = ("hood.partners.write",)
+READ_ERRORS = openapi.errors(HoodError, 400, 401, 403, 429)
+WRITE_ERRORS = openapi.errors(HoodError, 400, 401, 403, 412, 413, 415, 422, 429)
+
+
+def resource_router() -> APIRouter:
+    """A resource's router; `surfaces.hood.router` gathers them."""
+    return APIRouter(prefix=PREFIX, tags=["Hood"])
+
+
+def list_query(request: Request, spec: ResourceSpec) -> ListQuery:
+    return parse_list_query(request.query_params.multi_items(), spec)
+
+
+def if_match(request: Request) -> str | None:
+    return request.headers.get("if-match")
+
+
+async def json_data(request: Request) -> Any:
+    """The parsed JSON body (for routes that do not need its raw bytes)."""
+    return (await edge.json_body(request)).data
