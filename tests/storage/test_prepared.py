@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, select
 
+from partnerhub.domain.objects import Kind
 from partnerhub.services.accounts import create_account
 from partnerhub.storage.database import Database
 from partnerhub.storage.prepared import Prepared
@@ -22,6 +23,8 @@ ONE = select(hood_partners).where(
     hood_partners.c.id == bindparam("partner_id"),
 )
 NESTED: dict[str, Any] = {"street": "Ulica 1", "zip": None, "tags": ["a", "ü"], "n": 1.5}
+
+NOW = datetime(2026, 11, 24, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -36,24 +39,27 @@ async def _partner(db: Database) -> tuple[int, int]:
         account = (await create_account(uow, name="prepared")).account
     now = datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=UTC)
     async with db.transaction(write=True) as uow:
-        partner_id = await uow.hood_partners.insert(
+        (partner_id,) = await uow.changes.insert(
+            Kind.HOOD_PARTNER,
             account.id,
-            {
-                "version": 1,
-                "name": "Prepared",
-                "description": None,
-                "type": ["publisher", "advertiser"],
-                "status": "active",
-                "manager_ids": [],
-                "payment_terms": None,
-                "billing_address": NESTED,
-                "archived": 1,
-                "system": 0,
-                "create_time": now,
-                "update_time": now,
-            },
+            [
+                {
+                    "version": 1,
+                    "name": "Prepared",
+                    "description": None,
+                    "type": ["publisher", "advertiser"],
+                    "status": "active",
+                    "manager_ids": [],
+                    "payment_terms": None,
+                    "billing_address": NESTED,
+                    "archived": 1,
+                    "system": 0,
+                    "create_time": now,
+                    "update_time": now,
+                }
+            ],
         )
-    return account.id, partner_id
+    return account.id, int(partner_id)
 
 
 async def test_a_prepared_read_equals_sqlalchemys(db: Database) -> None:
@@ -88,7 +94,9 @@ async def test_a_prepared_write_reads_back_through_sqlalchemy(db: Database) -> N
     )
     changes = {"billing_address": {"from": None, "to": NESTED}}
     async with db.transaction(write=True) as uow:
-        await uow.hood_partners.update(account_id, partner_id, {"billing_address": None})
+        await uow.changes.update(
+            Kind.HOOD_PARTNER, account_id, partner_id, {"billing_address": None}, version=2, at=at
+        )
         await uow.conn.run(
             insert,
             {
@@ -116,7 +124,14 @@ async def test_a_prepared_statement_rolls_back_with_its_transaction(db: Database
     account_id, partner_id = await _partner(db)
     with pytest.raises(RuntimeError):
         async with db.transaction(write=True) as uow:
-            await uow.hood_partners.update(account_id, partner_id, {"name": "Rolled back"})
+            await uow.changes.update(
+                Kind.HOOD_PARTNER,
+                account_id,
+                partner_id,
+                {"name": "Rolled back"},
+                version=2,
+                at=NOW,
+            )
             raise RuntimeError("abort")
     async with db.transaction() as uow:
         partner = await uow.hood_partners.get(account_id, partner_id)

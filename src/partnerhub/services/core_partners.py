@@ -82,7 +82,6 @@ async def _new_display_id(uow: UnitOfWork, batch: set[str] | None = None) -> str
 def _row(values: Mapping[str, Any]) -> dict[str, Any]:
     now = utcnow()
     row: dict[str, Any] = {
-        "version": 1,
         "name": None,
         "company_name": None,
         "address1": None,

@@ -11,14 +11,15 @@ from typing import Any
 from partnerhub.domain import validators
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
-from partnerhub.domain.history import HistoryEntry, diff
+from partnerhub.domain.history import Changes, HistoryEntry, diff
 from partnerhub.domain.hood_partners import Contact
+from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound
-from partnerhub.services import history
+from partnerhub.services import change, history
 from partnerhub.storage.unit_of_work import UnitOfWork
 
-CONTACT_OBJECT_TYPE = "hood.partner_contact"
+CONTACT_OBJECT_TYPE = Kind.HOOD_CONTACT.value
 
 
 async def _partner_exists(
@@ -49,43 +50,41 @@ def _history_id(partner_id: int, contact_id: str) -> str:
     return f"{partner_id}/{contact_id}"
 
 
-async def _record(
-    uow: UnitOfWork,
-    actor: Actor,
-    partner_id: int,
-    contact_id: str,
-    version: int,
-    action: str,
-    before: Mapping[str, Any] | None,
-    after: Mapping[str, Any] | None,
-) -> None:
-    """A contact's own history entry, whichever route changed it."""
-    fields = ("type", "value")
-    await history.record(
-        uow,
-        actor,
-        object_type=CONTACT_OBJECT_TYPE,
-        object_id=_history_id(partner_id, contact_id),
-        version=version,
-        action=action,
-        changes=diff(
-            {k: before[k] for k in fields} if before else {},
-            {k: after[k] for k in fields} if after else {},
-        ),
+def _target(contact: Contact) -> change.Target:
+    return change.Target(
+        Kind.HOOD_CONTACT, contact.id, contact.version, _history_id(contact.partner_id, contact.id)
     )
 
 
-def _row(partner_id: int, seq: int, ctype: str, value: str, now: Any) -> dict[str, Any]:
+def _row(partner_id: int, seq: int, ctype: str, value: str, now: datetime) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "partner_id": partner_id,
-        "version": 1,
         "seq": seq,
         "type": ctype,
         "value": value,
         "create_time": now,
         "update_time": now,
     }
+
+
+async def _create(
+    uow: UnitOfWork, actor: Actor, rows: builtins.list[dict[str, Any]], now: datetime
+) -> None:
+    await change.create_many(
+        uow,
+        actor,
+        Kind.HOOD_CONTACT,
+        [
+            (row, change.created(_state_of(row)), _history_id(row["partner_id"], row["id"]))
+            for row in rows
+        ],
+        at=now,
+    )
+
+
+def _state_of(row: Mapping[str, Any]) -> dict[str, str]:
+    return {"type": row["type"], "value": row["value"]}
 
 
 async def insert_for_new_partner(
@@ -96,19 +95,17 @@ async def insert_for_new_partner(
     now: datetime,
 ) -> builtins.list[dict[str, Any]]:
     """The contacts a partner is created with (`seq` from 1), each with its history entry."""
-    contact_rows = [
+    rows = [
         _row(partner_id, seq, ctype, value, now)
         for seq, (ctype, value) in enumerate(contacts, start=1)
     ]
-    await uow.hood_contacts.insert_many(actor.account_id, contact_rows)
-    for row in contact_rows:
-        await _record(uow, actor, partner_id, row["id"], 1, "create", None, row)
-    return contact_rows
+    await _create(uow, actor, rows, now)
+    return rows
 
 
 async def apply_legacy_contact(
     uow: UnitOfWork, actor: Actor, partner_id: int, contact: Mapping[str, str | None]
-) -> dict[str, dict[str, Any]]:
+) -> Changes:
     """A partner PATCH's legacy `contact` object: per type, set the first value (or, with
     None, drop every value of that type); the partner's history lines for it."""
     existing = (await uow.hood_contacts.for_partners(actor.account_id, [partner_id]))[partner_id]
@@ -118,42 +115,31 @@ async def apply_legacy_contact(
     now = utcnow()
     seq = max((c.seq for c in existing), default=0)
     inserts: builtins.list[dict[str, Any]] = []
-    changes: dict[str, dict[str, Any]] = {}
+    deletes: builtins.list[tuple[change.Target, Changes]] = []
+    changes: Changes = {}
     for ctype, value in contact.items():
         same_type = by_type.get(ctype, [])
         before = same_type[0].value if same_type else None
         if before == value:
             continue
         if value is None:
-            await uow.hood_contacts.delete(actor.account_id, [c.id for c in same_type])
-            for c in same_type:
-                await _record(
-                    uow, actor, partner_id, c.id, c.version + 1, "delete", _state(c), None
-                )
+            deletes += [(_target(c), diff(_state(c), {})) for c in same_type]
         elif same_type:
             first = same_type[0]
-            await uow.hood_contacts.update(
-                actor.account_id,
-                first.id,
-                {"value": value, "version": first.version + 1, "update_time": now},
-            )
-            await _record(
+            await change.update(
                 uow,
                 actor,
-                partner_id,
-                first.id,
-                first.version + 1,
-                "update",
-                _state(first),
-                {"type": ctype, "value": value},
+                _target(first),
+                values={"value": value},
+                changes=diff(_state(first), {"type": ctype, "value": value}),
+                at=now,
             )
         else:
             seq += 1
             inserts.append(_row(partner_id, seq, ctype, value, now))
-            row = inserts[-1]
-            await _record(uow, actor, partner_id, row["id"], 1, "create", None, row)
         changes[f"contact.{ctype}"] = {"old": before, "new": value}
-    await uow.hood_contacts.insert_many(actor.account_id, inserts)
+    await change.delete_many(uow, actor, deletes, at=now)
+    await _create(uow, actor, inserts, now)
     return changes
 
 
@@ -171,9 +157,9 @@ async def create(
 ) -> Contact:
     await _partner_exists(uow, actor, partner_id, lock=True)
     seq = await uow.hood_contacts.next_seq(actor.account_id, partner_id)
-    row = _row(partner_id, seq, type, value, utcnow())
-    await uow.hood_contacts.insert_many(actor.account_id, [row])
-    await _record(uow, actor, partner_id, row["id"], 1, "create", None, row)
+    now = utcnow()
+    row = _row(partner_id, seq, type, value, now)
+    await _create(uow, actor, [row], now)
     return await _get(uow, actor, partner_id, row["id"])
 
 
@@ -195,17 +181,11 @@ async def patch(
     new_value = validators.contact_value(
         new_type, value if value is not None else current.value, "value"
     )
-    changes = diff(_state(current), {"type": new_type, "value": new_value})
+    after = {"type": new_type, "value": new_value}
+    changes = diff(_state(current), after)
     if not changes:
         return current
-    version, now = current.version + 1, utcnow()
-    await uow.hood_contacts.update(
-        actor.account_id,
-        contact_id,
-        {"type": new_type, "value": new_value, "version": version, "update_time": now},
-    )
-    after = {"type": new_type, "value": new_value}
-    await _record(uow, actor, partner_id, contact_id, version, "update", _state(current), after)
+    await change.update(uow, actor, _target(current), values=after, changes=changes)
     return await _get(uow, actor, partner_id, contact_id)
 
 
@@ -214,10 +194,7 @@ async def delete(
 ) -> None:
     current = await _get(uow, actor, partner_id, contact_id, lock=True)
     check_if_match(if_match, current.version)
-    await uow.hood_contacts.delete(actor.account_id, [contact_id])
-    await _record(
-        uow, actor, partner_id, contact_id, current.version + 1, "delete", _state(current), None
-    )
+    await change.delete(uow, actor, _target(current), changes=diff(_state(current), {}))
 
 
 async def history_of(

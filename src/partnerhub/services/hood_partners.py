@@ -19,12 +19,13 @@ from partnerhub.domain.hood_partners import (
     check_all_or_nothing,
     merge_nested,
 )
+from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound, ValidationFailed
-from partnerhub.services import history, hood_contacts
+from partnerhub.services import change, hood_contacts
 from partnerhub.storage.unit_of_work import UnitOfWork
 
-OBJECT_TYPE = "hood.partner"
+OBJECT_TYPE = Kind.HOOD_PARTNER.value
 
 
 def _now() -> datetime:
@@ -93,7 +94,6 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
     await _check_managers(uow, actor, draft.manager_ids)
     now = _now()
     values = {
-        "version": 1,
         "name": draft.name,
         "description": draft.description,
         "type": builtins.list(draft.type),
@@ -106,26 +106,21 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
         "create_time": now,
         "update_time": now,
     }
-    partner_id = await uow.hood_partners.insert(actor.account_id, values)
-    contact_rows = await hood_contacts.insert_for_new_partner(
-        uow, actor, partner_id, draft.contacts, now
-    )
-    state = {
-        k: v
-        for k, v in values.items()
-        if k not in ("version", "system", "create_time", "update_time")
+    state: dict[str, Any] = {
+        k: v for k, v in values.items() if k not in ("system", "create_time", "update_time")
     }
-    state["contacts"] = [{"type": r["type"], "value": r["value"]} for r in contact_rows] or None
-    await history.record(
-        uow,
-        actor,
-        object_type=OBJECT_TYPE,
-        object_id=partner_id,
-        version=1,
-        action="create",
-        changes=history.created(state),
+    state["contacts"] = [{"type": t, "value": v} for t, v in draft.contacts] or None
+    partner_id = int(
+        await change.create(
+            uow, actor, Kind.HOOD_PARTNER, values, changes=change.created(state), at=now
+        )
     )
+    await hood_contacts.insert_for_new_partner(uow, actor, partner_id, draft.contacts, now)
     return await get(uow, actor, partner_id=partner_id)
+
+
+def _target(partner: Partner) -> change.Target:
+    return change.Target(Kind.HOOD_PARTNER, partner.id, partner.version)
 
 
 async def patch(
@@ -156,20 +151,10 @@ async def patch(
         field_changes |= await hood_contacts.apply_legacy_contact(uow, actor, current.id, contact)
     if not field_changes:
         return current
-    version = current.version + 1
     now = _now()
     updates = {k: new_state[k] for k in field_changes if k in new_state}
-    await uow.hood_partners.update(
-        actor.account_id, partner_id, {**updates, "version": version, "update_time": now}
-    )
-    await history.record(
-        uow,
-        actor,
-        object_type=OBJECT_TYPE,
-        object_id=partner_id,
-        version=version,
-        action="update",
-        changes=field_changes,
+    version = await change.update(
+        uow, actor, _target(current), values=updates, changes=field_changes, at=now
     )
     return Partner(**{**_fields(current), **updates, "version": version, "update_time": now})
 
@@ -186,17 +171,14 @@ async def set_archived(
     flag = int(archived)
     if current.archived == flag:
         return current
-    version, now = current.version + 1, _now()
-    await uow.hood_partners.update(
-        actor.account_id, partner_id, {"archived": flag, "version": version, "update_time": now}
-    )
-    await history.record(
+    now = _now()
+    version = await change.update(
         uow,
         actor,
-        object_type=OBJECT_TYPE,
-        object_id=partner_id,
-        version=version,
-        action="archive" if archived else "unarchive",
+        _target(current),
+        values={"archived": flag},
         changes={"archived": {"old": current.archived, "new": flag}},
+        action="archive" if archived else "unarchive",
+        at=now,
     )
     return Partner(**{**_fields(current), "archived": flag, "version": version, "update_time": now})

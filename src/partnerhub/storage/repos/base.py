@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, overload
 
-from sqlalchemy import ColumnElement, Row, Select, Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, Table, func, select
 
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
@@ -27,15 +26,6 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
-
-
-@lru_cache(maxsize=512)
-def _update_by_id(table: Table, columns: tuple[str, ...]) -> Prepared:
-    # One prepared statement per table and set of columns updated.
-    statement = update(table).where(
-        table.c.account_id == bindparam("where_account_id"), table.c.id == bindparam("where_id")
-    )
-    return Prepared(statement, column_keys=columns)
 
 
 class LockableRead:
@@ -64,8 +54,9 @@ class Repo:
     - `self.read_one(read, params, lock=...)` with a module-level `LockableRead`: a hot read of
       one row that a read-modify-write may need locked; it picks the FOR UPDATE twin only where
       rows are locked (PostgreSQL; SQLite writers already hold the database's write lock).
-    - `self.update_by_id(table, account_id, row_id, values)`: the hot UPDATE of one row by id,
-      prepared once per table and set of columns.
+    - Rows of versioned objects (a version and a history) are never written here: the
+      change operation writes them (`ChangesRepo`, through services/change.py), so that a
+      version, its row and its history entry always move together.
     - `self.for_update(stmt)`: the same rule for a non-hot `execute` statement whose rows a
       read-modify-write needs locked.
     - `self.paginate(...)`: a list page and the total it is a page of (two statements);
@@ -86,13 +77,6 @@ class Repo:
         """The row `read` finds, locked until commit with `lock`; None if there is none."""
         stmt = read.locking if lock and self._locks_rows else read.plain
         return await self.conn.fetch_one(stmt, params)
-
-    async def update_by_id(
-        self, table: Table, account_id: int, row_id: int, values: dict[str, Any]
-    ) -> None:
-        """Set `values` on the account's row `row_id` of `table`."""
-        params = {**values, "where_account_id": account_id, "where_id": row_id}
-        await self.conn.run(_update_by_id(table, tuple(sorted(values))), params)
 
     async def insert_returning_id(self, table: Table, values: dict[str, Any]) -> int:
         result = await self.conn.execute(table.insert().values(**values).returning(table.c.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select
 
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.domain.hood_partners import Contact, Partner
@@ -90,16 +90,10 @@ def _contact(row: Any) -> Contact:
 
 
 class HoodPartnersRepo(Repo):
-    async def insert(self, account_id: int, values: dict[str, Any]) -> int:
-        return await self.insert_returning_id(partners, {"account_id": account_id, **values})
-
     async def get(self, account_id: int, partner_id: int, *, lock: bool = False) -> Partner | None:
         params = {"account_id": account_id, "partner_id": partner_id}
         row = await self.read_one(_GET, params, lock=lock)
         return _partner(row) if row else None
-
-    async def update(self, account_id: int, partner_id: int, values: dict[str, Any]) -> None:
-        await self.update_by_id(partners, account_id, partner_id, values)
 
     async def list(
         self, account_id: int, query: ListQuery, spec: ResourceSpec
@@ -145,23 +139,3 @@ class HoodContactsRepo(Repo):
             contacts.c.account_id == account_id, contacts.c.partner_id == partner_id
         )
         return int((await self.conn.execute(stmt)).scalar_one()) + 1
-
-    async def insert_many(self, account_id: int, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            await self.conn.execute(
-                contacts.insert(), [{"account_id": account_id, **row} for row in rows]
-            )
-
-    async def update(self, account_id: int, contact_id: str, values: dict[str, Any]) -> None:
-        await self.conn.execute(
-            update(contacts)
-            .where(contacts.c.account_id == account_id, contacts.c.id == contact_id)
-            .values(**values)
-        )
-
-    async def delete(self, account_id: int, contact_ids: Iterable[str]) -> None:
-        ids = list(contact_ids)
-        if ids:
-            await self.conn.execute(
-                delete(contacts).where(contacts.c.account_id == account_id, contacts.c.id.in_(ids))
-            )
