@@ -24,7 +24,6 @@ __all__ = [
     "Key",
     "Target",
     "create",
-    "create_if_absent",
     "create_many",
     "created",
     "delete",
@@ -97,45 +96,23 @@ async def create_many(
     items: Sequence[tuple[Mapping[str, Any], Changes, str | None]],
     *,
     at: datetime | None = None,
+    if_absent: bool = False,
 ) -> list[Key]:
-    """Insert rows at version 1, each with its history changes and history id (None: its key)."""
+    """Insert rows at version 1, each with its history changes and history id (None: its key);
+    their keys. `if_absent` (one row whose key is given): nothing happens if the key exists,
+    and no key is returned."""
+    when = at or utcnow()
     keys = await uow.changes.insert(
-        kind, actor.account_id, [{**row, "version": 1} for row, _, _ in items]
+        kind, actor.account_id, [{**row, "version": 1} for row, _, _ in items], if_absent=if_absent
     )
-    await _record_created(uow, actor, kind, keys, items, at or utcnow())
-    return keys
-
-
-async def create_if_absent(
-    uow: UnitOfWork,
-    actor: Actor,
-    kind: Kind,
-    row: Mapping[str, Any],
-    *,
-    changes: Changes,
-    at: datetime | None = None,
-) -> bool:
-    """Insert `row` (whose key is given) unless its key exists; whether it was inserted."""
-    keys = await uow.changes.insert(kind, actor.account_id, [{**row, "version": 1}], if_absent=True)
-    await _record_created(uow, actor, kind, keys, [(row, changes, None)], at or utcnow())
-    return bool(keys)
-
-
-async def _record_created(
-    uow: UnitOfWork,
-    actor: Actor,
-    kind: Kind,
-    keys: Sequence[Key],
-    items: Sequence[tuple[Mapping[str, Any], Changes, str | None]],
-    at: datetime,
-) -> None:
     await uow.history.add(
         actor.account_id,
         [
-            _entry(actor, kind, hid if hid is not None else str(key), 1, "create", changes, at)
-            for key, (_, changes, hid) in zip(keys, items, strict=False)
+            _entry(actor, kind, hid if hid is not None else str(key), 1, "create", changes, when)
+            for key, (_, changes, hid) in zip(keys, items, strict=not if_absent)
         ],
     )
+    return keys
 
 
 async def update(

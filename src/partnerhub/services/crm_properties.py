@@ -84,8 +84,9 @@ async def _ensure_default_group(uow: UnitOfWork, actor: Actor) -> None:
     """The default group exists virtually until first needed; then it is stored (once)."""
     now = utcnow()
     row = {**group_row(DEFAULT), "created_at": now, "updated_at": now}
-    await change.create_if_absent(
-        uow, actor, Kind.CRM_GROUP, row, changes=change.created(_group_state(DEFAULT)), at=now
+    created = change.created(_group_state(DEFAULT))
+    await change.create_many(
+        uow, actor, Kind.CRM_GROUP, [(row, created, None)], at=now, if_absent=True
     )
 
 
