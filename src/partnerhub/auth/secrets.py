@@ -9,6 +9,8 @@ ever logged, shown in a repr or put into an error message.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 from collections.abc import Iterable
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -19,6 +21,7 @@ from partnerhub.errors import DomainError
 
 _SALT = b"partnerhub/secrets/hkdf-salt"
 _INFO = b"partnerhub secrets v1"
+_FINGERPRINT_INFO = b"partnerhub fingerprints v1"
 
 
 class UndecryptableSecret(DomainError):
@@ -34,9 +37,12 @@ class UndecryptableSecret(DomainError):
         )
 
 
+def _derive(secret: str, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=info).derive(secret.encode())
+
+
 def _fernet(secret: str) -> Fernet:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=_INFO)
-    return Fernet(base64.urlsafe_b64encode(hkdf.derive(secret.encode())))
+    return Fernet(base64.urlsafe_b64encode(_derive(secret, _INFO)))
 
 
 class Secrets:
@@ -47,11 +53,18 @@ class Secrets:
             raise ValueError("the secret key must not be empty")
         older = [key.strip() for key in previous if key.strip()]
         self._current = _fernet(current)
+        self._fingerprint_key = _derive(current, _FINGERPRINT_INFO)
         self._all = MultiFernet([self._current, *map(_fernet, older)])
         self._count = 1 + len(older)
 
     def __repr__(self) -> str:
         return f"<Secrets: {self._count} key(s)>"
+
+    def fingerprint(self, text: str) -> str:
+        """A keyed digest (HMAC-SHA256 under its own key derived from the current key): equal
+        texts give equal fingerprints, and without the key it tells nothing about the text.
+        It changes with the current key (`partnerhub secrets rotate` recomputes stored ones)."""
+        return hmac.new(self._fingerprint_key, text.encode(), hashlib.sha256).hexdigest()
 
     def encrypt(self, plain: str) -> str:
         return self._current.encrypt(plain.encode()).decode()

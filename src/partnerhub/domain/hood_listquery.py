@@ -6,11 +6,12 @@ Pure: storage compiles a `ListQuery` into SQL (`partnerhub.storage.listquery_sql
 
 from __future__ import annotations
 
+import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from partnerhub.errors import ValidationFailed
 
@@ -285,3 +286,55 @@ def _parse_datetime(param: str, value: str) -> datetime:
     if parsed is None:
         raise _invalid(param, value, "expected YYYY-MM-DD or YYYY-MM-DD HH:MM:SS (UTC)")
     return parsed.replace(tzinfo=UTC)
+
+
+_COMPARE: dict[str, Any] = {
+    "eq": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def _holds(condition: Condition, value: Any) -> bool:
+    """`condition` on one value, as `storage.listquery_sql` compiles it for a column."""
+    op, values = condition.op, condition.values
+    if op in ("is", "isn"):
+        return (value is not None) == (op == "is")
+    if op == "neq":
+        return bool(value != values[0])
+    if op == "nin":
+        return value not in values
+    if value is None:
+        return False
+    if op in _COMPARE:
+        return bool(_COMPARE[op](value, values[0]))
+    if op == "in":
+        return value in values
+    if op == "r":
+        return bool(values[0] < value < values[1])
+    if op == "rf":
+        return bool(values[0] <= value <= values[1])
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def select_items(
+    query: ListQuery, items: Sequence[Mapping[str, Any]]
+) -> tuple[int, list[Mapping[str, Any]]]:
+    """A list query over items held in memory (built-in objects, not rows): the total that
+    match and the page, filtered, searched and sorted as the SQL compilation does."""
+    found = [i for i in items if all(_holds(c, i.get(c.field)) for c in query.conditions)]
+    if query.search is not None and query.search_fields:
+        term = query.search.lower()
+        found = [
+            i
+            for i in found
+            if any(term in str(i.get(f) or "").lower() for f in query.search_fields)
+        ]
+    for key in reversed(query.sort):  # stable sorts, last key first; missing values last
+        present = [i for i in found if i.get(key.field) is not None]
+        missing = [i for i in found if i.get(key.field) is None]
+        present.sort(key=lambda i: i[key.field], reverse=key.descending)
+        found = missing + present if key.descending else present + missing
+    return len(found), found[query.offset : query.offset + query.per_page]

@@ -8,6 +8,7 @@ from enum import StrEnum
 class Kind(StrEnum):
     HOOD_PARTNER = "hood.partner"
     HOOD_CONTACT = "hood.partner_contact"
+    HOOD_INTEGRATION = "hood.integration"
     CORE_PARTNER = "core.partner"
     CRM_OBJECT = "crm.partner_client"
     CRM_PROPERTY = "crm.property"

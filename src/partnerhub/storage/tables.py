@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -125,6 +126,38 @@ hood_partner_contacts = Table(
     Column("create_time", Timestamp, nullable=False),
     Column("update_time", Timestamp, nullable=False),
     Index("ix_hood_partner_contacts_partner", "account_id", "partner_id", "seq"),
+)
+
+hood_integrations = Table(
+    "hood_integrations",
+    metadata,
+    _id_column(),
+    Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("provider_id", String(20), nullable=False),
+    # Secret settings are stored encrypted (Runtime.secrets); the others as sent.
+    Column("settings", Json, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("is_default", Integer, nullable=False, server_default="0"),
+    # Keyed fingerprints of the settings now, and of the settings that last passed a
+    # validate or test-notification: equal means effectively active (when status is).
+    Column("settings_fingerprint", String(64), nullable=False),
+    Column("verified_fingerprint", String(64), nullable=True),
+    Column("create_time", Timestamp, nullable=False),
+    Column("update_time", Timestamp, nullable=False),
+    Index("ix_hood_integrations_account", "account_id", "id"),
+    # One default integration per type per account, whatever the callers do at once.
+    Index(
+        "uq_hood_integrations_default",
+        "account_id",
+        "type",
+        unique=True,
+        sqlite_where=text("is_default = 1"),
+        postgresql_where=text("is_default = 1"),
+    ),
+    sqlite_autoincrement=True,
 )
 
 history = Table(

@@ -15,6 +15,7 @@ from partnerhub.storage.repos.changes import ChangesRepo
 from partnerhub.storage.repos.core_partners import CorePartnersRepo
 from partnerhub.storage.repos.crm import CrmRepo
 from partnerhub.storage.repos.history import HistoryRepo
+from partnerhub.storage.repos.hood_integrations import HoodIntegrationsRepo
 from partnerhub.storage.repos.hood_partners import HoodContactsRepo, HoodPartnersRepo
 from partnerhub.storage.repos.idempotency import IdempotencyRepo
 
@@ -89,6 +90,10 @@ class UnitOfWork:
     @cached_property
     def hood_partners(self) -> HoodPartnersRepo:
         return HoodPartnersRepo(self.conn, self.dialect)
+
+    @cached_property
+    def hood_integrations(self) -> HoodIntegrationsRepo:
+        return HoodIntegrationsRepo(self.conn, self.dialect)
 
     @cached_property
     def hood_contacts(self) -> HoodContactsRepo:

@@ -66,6 +66,13 @@ class AccountsRepo(Repo):
         row = (await self.conn.execute(select(accounts).where(accounts.c.id == account_id))).first()
         return _account(row) if row else None
 
+    async def lock(self, account_id: int) -> None:
+        """Serialize writers of one account that must take turns (PostgreSQL: the account row
+        is locked until commit; SQLite writers already hold the database's write lock)."""
+        if self._locks_rows:
+            stmt = select(accounts.c.id).where(accounts.c.id == account_id).with_for_update()
+            await self.conn.execute(stmt)
+
     async def get_by_name(self, name: str) -> Account | None:
         row = (await self.conn.execute(select(accounts).where(accounts.c.name == name))).first()
         return _account(row) if row else None

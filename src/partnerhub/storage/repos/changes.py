@@ -27,6 +27,7 @@ from partnerhub.storage.tables import (
     crm_objects,
     crm_properties,
     crm_property_groups,
+    hood_integrations,
     hood_partner_contacts,
     hood_partners,
 )
@@ -51,6 +52,7 @@ _CRM = {"object_type": CRM_OBJECT_TYPE}
 STORED: dict[Kind, Stored] = {
     Kind.HOOD_PARTNER: Stored(hood_partners, "update_time"),
     Kind.HOOD_CONTACT: Stored(hood_partner_contacts, "update_time", generated_key=False),
+    Kind.HOOD_INTEGRATION: Stored(hood_integrations, "update_time"),
     Kind.CORE_PARTNER: Stored(core_partners, "date_updated"),
     Kind.CRM_OBJECT: Stored(crm_objects, "updated_at", scope=_CRM),
     Kind.CRM_PROPERTY: Stored(crm_properties, "updated_at", "name", _CRM, generated_key=False),

@@ -8,6 +8,8 @@ from fastapi import APIRouter
 from partnerhub.surfaces.hood.partners import routes as partners
 from partnerhub.surfaces.hood.contacts import routes as contacts
 from partnerhub.surfaces.hood.members import routes as members
+from partnerhub.surfaces.hood.integrations import routes as integrations
+from partnerhub.surfaces.hood.providers import routes as providers
 
 # isort: on
 from partnerhub.surfaces.hood.routing import PREFIX
@@ -18,5 +20,5 @@ __all__ = ["PREFIX", "router"]
 # FastAPI keeps an included router as one nested route, so `router.routes` would hold routers
 # instead of routes, and each request would search one level deeper.
 router = APIRouter()
-for resource in (partners, contacts, members):
+for resource in (partners, contacts, members, integrations, providers):
     router.routes.extend(resource.router.routes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from partnerhub.domain import hood_integrations as integration_rules
 from partnerhub.domain import hood_partners as rules
 from partnerhub.domain.hood_listquery import FieldSpec, ResourceSpec, SortKey
 
@@ -77,4 +78,52 @@ PAGE_ONLY = ResourceSpec(
     default_per_page=50,
     max_per_page=100,
     output_fields=frozenset({"id"}),
+)
+
+INTEGRATIONS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "number", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("type", "enum", enum=integration_rules.TYPES, nullable=False),
+        FieldSpec("provider_id", "string", nullable=False),
+        FieldSpec("status", "enum", sortable=True, enum=integration_rules.STATUSES, nullable=False),
+        FieldSpec("effective_status", "enum", enum=integration_rules.STATUSES, nullable=False),
+        FieldSpec("is_default", "flag", nullable=False),
+        FieldSpec("create_time", "datetime", sortable=True, nullable=False),
+        FieldSpec("update_time", "datetime", sortable=True, nullable=False),
+    ),
+    default_search=("name",),
+    default_sort=(SortKey("id", False),),
+    output_fields=frozenset(
+        {
+            "id",
+            "company_id",
+            "name",
+            "type",
+            "provider_id",
+            "provider",
+            "settings",
+            "status",
+            "effective_status",
+            "is_default",
+            "create_time",
+            "update_time",
+        }
+    ),
+)
+SINGLE_INTEGRATION = ResourceSpec(
+    fields=(FieldSpec("id", "number", filterable=False),),
+    default_search=(),
+    default_sort=(SortKey("id", False),),
+    output_fields=INTEGRATIONS.output_fields,
+)
+PROVIDERS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "string", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("type", "enum", sortable=True, enum=integration_rules.TYPES, nullable=False),
+    ),
+    default_search=("name",),
+    default_sort=(SortKey("id", False),),
+    output_fields=frozenset({"id", "type", "name", "logo", "settings"}),
 )

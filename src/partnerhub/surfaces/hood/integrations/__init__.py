@@ -1,0 +1,1 @@
+"""Hood integrations: routes, wire models and mapping."""

@@ -1,0 +1,1 @@
+"""Hood providers (read-only, built in): routes, wire models and mapping."""
