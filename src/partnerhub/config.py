@@ -57,6 +57,22 @@ class Settings(BaseSettings):
     crm_search_per_second: int = Field(
         5, ge=1, description="CRM search requests per account per second"
     )
+    provider_timeout_seconds: float = Field(
+        10, gt=0, description="timeout of every provider call (HTTP and SMTP), in seconds"
+    )
+    provider_twilio_base_url: str = Field(
+        "https://api.twilio.com", description="Twilio REST API base URL (tests: a local server)"
+    )
+    provider_sendgrid_base_url: str = Field(
+        "https://api.sendgrid.com", description="SendGrid v3 API base URL (tests: a local server)"
+    )
+    provider_mailgun_base_url: str = Field(
+        "https://api.mailgun.net",
+        description="Mailgun v3 API base URL (https://api.eu.mailgun.net for EU domains)",
+    )
+    smtp_ca_file: str | None = Field(
+        None, description="extra CA bundle (PEM) trusted for SMTP TLS, e.g. a private CA"
+    )
 
     @property
     def is_postgres(self) -> bool:

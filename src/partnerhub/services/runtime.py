@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
+
 from partnerhub.auth.secrets import Secrets
 from partnerhub.config import Settings
+from partnerhub.providers import Transports
 from partnerhub.ratelimit import RateLimiter
 from partnerhub.services.accounts import TokenVerifier
 from partnerhub.storage.database import Database
@@ -21,6 +24,7 @@ class Runtime:
     tokens: TokenVerifier
     limiter: RateLimiter
     secrets: Secrets
+    transports: Transports
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -34,8 +38,24 @@ class Runtime:
                 settings.secret_key.get_secret_value(),
                 settings.secret_key_previous.get_secret_value().split(","),
             ),
+            transports=build_transports(settings),
         )
 
     async def close(self) -> None:
+        await self.transports.http.aclose()
         await self.limiter.close()
         await self.db.dispose()
+
+
+def build_transports(settings: Settings) -> Transports:
+    timeout = settings.provider_timeout_seconds
+    return Transports(
+        http=httpx.AsyncClient(timeout=timeout, follow_redirects=False),
+        timeout=timeout,
+        base_urls={
+            "twilio": settings.provider_twilio_base_url,
+            "sendgrid": settings.provider_sendgrid_base_url,
+            "mailgun": settings.provider_mailgun_base_url,
+        },
+        smtp_ca_file=settings.smtp_ca_file,
+    )
