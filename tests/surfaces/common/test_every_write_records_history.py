@@ -9,17 +9,20 @@ moved is a changed object. A new write route fails here until it has a scenario 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
 from harness import World
+from partnerhub.config import Settings
 from partnerhub.domain.objects import Kind
 from partnerhub.storage.repos.changes import STORED
 from partnerhub.storage.tables import history
+from provider_servers import HttpStub, http_stub, twilio_routes
 
 SURFACES = ("/v1/hood", "/core/v2", "/crm/v3")
 WRITE_METHODS = {"POST", "PATCH", "PUT", "DELETE"}
@@ -37,6 +40,29 @@ PROPS = "/crm/v3/properties/partner_clients"
 Request = Callable[[], Awaitable[httpx.Response]]
 # A scenario does its set-up and returns the one request whose history is checked.
 Scenario = Callable[[World], Awaitable[Request]]
+INTEGRATIONS = "/v1/hood/integrations"
+SID, TOKEN = "AC" + "1" * 32, "t" * 32
+TWILIO = {"account_sid": SID, "auth_token": TOKEN, "default_phone_number": "+14155550100"}
+
+
+@pytest.fixture
+def twilio() -> Iterator[HttpStub]:
+    with http_stub(twilio_routes(SID, TOKEN)) as stub:
+        yield stub
+
+
+@pytest.fixture
+def settings(database_url: str, twilio: HttpStub) -> Settings:
+    """The suite's settings, with Twilio answered by a local server (validate, test)."""
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        token_cache_seconds=0,
+        db_pool_size=5,
+        log_level="warning",
+        provider_twilio_base_url=twilio.url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
 
 
 def _write_routes(world: World) -> set[tuple[str, str]]:
@@ -215,6 +241,41 @@ async def hood_contact_delete(world: World) -> Request:
     return lambda: world.client.delete(f"{HOOD}/{pid}/contacts/{cid}", headers=_h(world))
 
 
+async def _integration(world: World) -> str:
+    body = {"name": "SMS", "provider_id": "1000", "settings": TWILIO}
+    return str((await _ok(world.client.post(INTEGRATIONS, json=body, headers=_h(world))))["id"])
+
+
+async def integration_create(world: World) -> Request:
+    body = {"name": "SMS", "provider_id": "1000", "settings": TWILIO, "is_default": True}
+    await _integration(world)
+    return lambda: world.client.post(INTEGRATIONS, json=body, headers=_h(world))
+
+
+async def integration_patch(world: World) -> Request:
+    iid = await _integration(world)
+    body = {"name": "Renamed", "settings": {"auth_token": "n" * 32}}
+    return lambda: world.client.patch(f"{INTEGRATIONS}/{iid}", json=body, headers=_h(world))
+
+
+async def integration_delete(world: World) -> Request:
+    iid = await _integration(world)
+    return lambda: world.client.delete(f"{INTEGRATIONS}/{iid}", headers=_h(world))
+
+
+async def integration_validate(world: World) -> Request:
+    # Settings of an integration already stored: passing makes it effectively active.
+    await _integration(world)
+    body = {"name": "SMS", "provider_id": "1000", "settings": TWILIO}
+    return lambda: world.client.post(f"{INTEGRATIONS}/validate", json=body, headers=_h(world))
+
+
+async def notification_test(world: World) -> Request:
+    iid = await _integration(world)
+    body = {"integration_id": iid, "recipient": "+38163123456"}
+    return lambda: world.client.post("/v1/hood/test-notification", json=body, headers=_h(world))
+
+
 async def core_token(world: World) -> Request:
     child = await _core_child(world)
     form = {"grant_type": "password", "username": child["login"], "password": "sample_password"}
@@ -364,6 +425,11 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", f"{HOOD}/{{partner_id}}/contacts"): hood_contact_create,
     ("PATCH", f"{HOOD}/{{partner_id}}/contacts/{{contact_id}}"): hood_contact_patch,
     ("DELETE", f"{HOOD}/{{partner_id}}/contacts/{{contact_id}}"): hood_contact_delete,
+    ("POST", INTEGRATIONS): integration_create,
+    ("PATCH", f"{INTEGRATIONS}/{{integration_id}}"): integration_patch,
+    ("DELETE", f"{INTEGRATIONS}/{{integration_id}}"): integration_delete,
+    ("POST", f"{INTEGRATIONS}/validate"): integration_validate,
+    ("POST", "/v1/hood/test-notification"): notification_test,
     ("POST", "/core/v2/oauth/token"): core_token,
     ("POST", CORE): core_create,
     ("PATCH", f"{CORE}/{{partner_sid}}"): core_patch,
