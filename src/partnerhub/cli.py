@@ -20,8 +20,8 @@ from partnerhub.config import DEV_SECRET_KEY, Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import DomainError, NotFound
-from partnerhub.services import accounts, core_partners, demo
-from partnerhub.services.runtime import UnitOfWork
+from partnerhub.services import accounts, core_partners, demo, hood_integrations
+from partnerhub.services.runtime import UnitOfWork, build_secrets
 from partnerhub.storage.database import Database
 from partnerhub.storage.migrate import upgrade
 
@@ -58,6 +58,10 @@ members_app = typer.Typer(help="Members (account managers).", no_args_is_help=Tr
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(members_app, name="members")
+secrets_app = typer.Typer(
+    help="Secrets stored at rest (integration credentials).", no_args_is_help=True
+)
+app.add_typer(secrets_app, name="secrets")
 
 
 def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
@@ -410,7 +414,10 @@ def demo_command(
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console) as bar:
             task = bar.add_task("loading demo data", total=None)
             counts = await demo.load(
-                uow, actor, progress=lambda what: bar.update(task, description=f"loaded {what}")
+                uow,
+                actor,
+                secrets=build_secrets(settings),
+                progress=lambda what: bar.update(task, description=f"loaded {what}"),
             )
         return found, created, counts
 
@@ -421,6 +428,19 @@ def demo_command(
     console.print(
         f"Demo data in account {found.name}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
     )
+
+
+@secrets_app.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret under PARTNERHUB_SECRET_KEY (run it after moving the old
+    key to PARTNERHUB_SECRET_KEY_PREVIOUS; remove the old key once it has run)."""
+    settings = Settings()
+
+    async def work(uow: UnitOfWork) -> int:
+        return await hood_integrations.rotate_secrets(uow, secrets=build_secrets(settings))
+
+    changed = _run(settings, work)
+    console.print(f"{changed} integration(s) re-encrypted under the current key.")
 
 
 def main() -> None:

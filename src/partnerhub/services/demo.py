@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import secrets
+import secrets as random_tokens
 from collections.abc import Callable
 
+from partnerhub.auth.secrets import Secrets
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.core_partners import CoreDraft
 from partnerhub.domain.crm_properties import PropertyDef
+from partnerhub.domain.hood_integrations import IntegrationDraft
 from partnerhub.domain.hood_partners import PartnerDraft
-from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, hood_partners
+from partnerhub.services import (
+    accounts,
+    core_partners,
+    crm_objects,
+    crm_properties,
+    hood_integrations,
+    hood_partners,
+)
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 MEMBERS = (
@@ -83,7 +92,11 @@ PARTNERS = (
 
 
 async def load(
-    uow: UnitOfWork, actor: Actor, *, progress: Callable[[str], None] = lambda _: None
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    secrets: Secrets,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
     member_ids = []
     for name, email in MEMBERS:
@@ -130,15 +143,48 @@ async def load(
             ),
         )
         progress(f"hood partner {name}")
+    for draft in INTEGRATIONS:
+        await hood_integrations.create(uow, actor, secrets=secrets, draft=draft)
+        progress(f"hood integration {draft.name}")
     crm_count = await _crm(uow, actor, progress)
     core_count = await _core_tree(uow, actor, progress)
     return {
         "members": len(MEMBERS),
         "hood_partners": len(PARTNERS),
+        "hood_integrations": len(INTEGRATIONS),
         "crm_partner_clients": crm_count,
         "core_partners": core_count,
     }
 
+
+# Placeholder credentials, as Ocamba's own examples: they are stored (and their secrets
+# encrypted) but pass no validate or test until replaced with real ones.
+INTEGRATIONS = (
+    IntegrationDraft(
+        name="Twilio SMS",
+        provider_id="1000",
+        settings={
+            "account_sid": "AC" + "0" * 32,
+            "auth_token": "demo-auth-token-replace-me",
+            "default_phone_number": "+14155550100",
+        },
+        is_default=True,
+    ),
+    IntegrationDraft(
+        name="Office SMTP",
+        provider_id="1001",
+        settings={
+            "host": "localhost",
+            "port": "587",
+            "username": "partners@example.com",
+            "password": "demo-password-replace-me",
+            "default_sender_email": "partners@example.com",
+            "default_sender_name": "Partner team",
+            "sending_domain": "example.com",
+        },
+        is_default=True,
+    ),
+)
 
 # (login stem, name, company, city, zip, parent stem or None for the root, tier)
 CORE_TREE = (
@@ -159,7 +205,7 @@ async def _core_tree(uow: UnitOfWork, actor: Actor, progress: Callable[[str], No
             actor,
             draft=CoreDraft(
                 login=f"{stem}-{actor.account_id}",
-                password=secrets.token_urlsafe(18),
+                password=random_tokens.token_urlsafe(18),
                 parent_sid=sids[parent] if parent else None,
                 values={
                     "name": name,

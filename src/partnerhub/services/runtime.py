@@ -34,10 +34,7 @@ class Runtime:
             db=db,
             tokens=TokenVerifier(db, cache_seconds=settings.token_cache_seconds),
             limiter=RateLimiter(settings.redis_url),
-            secrets=Secrets(
-                settings.secret_key.get_secret_value(),
-                settings.secret_key_previous.get_secret_value().split(","),
-            ),
+            secrets=build_secrets(settings),
             transports=build_transports(settings),
         )
 
@@ -45,6 +42,13 @@ class Runtime:
         await self.transports.http.aclose()
         await self.limiter.close()
         await self.db.dispose()
+
+
+def build_secrets(settings: Settings) -> Secrets:
+    return Secrets(
+        settings.secret_key.get_secret_value(),
+        settings.secret_key_previous.get_secret_value().split(","),
+    )
 
 
 def build_transports(settings: Settings) -> Transports:
