@@ -99,6 +99,11 @@ class CustomEmail(Provider):
         except aiosmtplib.SMTPRecipientsRefused as exc:
             first = exc.recipients[0]
             raise self.error(settings, f"{first.code} {first.message}") from None
+        except aiosmtplib.SMTPServerDisconnected as exc:
+            reason = known_cause(exc, host, port, transports.timeout)
+            raise self.error(
+                settings, reason or f"{host}:{port} closed the connection ({exc.message})"
+            ) from None
         except aiosmtplib.SMTPException as exc:
             reason = known_cause(exc, host, port, transports.timeout) or exc.message
             raise self.error(settings, reason) from None
