@@ -464,7 +464,7 @@ class _ImplicitTlsSMTP(SMTPServer):
             self._tls_protocol = transport
 
 
-class _Controller(Controller):  # type: ignore[misc]
+class _Controller(Controller):
     def factory(self) -> SMTPServer:
         server_class = _ImplicitTlsSMTP if self.ssl_context else SMTPServer
         return server_class(self.handler, **self.SMTP_kwargs)
