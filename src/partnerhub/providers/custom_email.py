@@ -75,7 +75,10 @@ class CustomEmail(Provider):
     async def _session(
         self, settings: Mapping[str, str], transports: Transports, email: EmailMessage | None
     ) -> None:
-        host, port = settings["host"], int(settings["port"])
+        host, port_text = settings["host"], settings["port"]
+        if not port_text.isdigit():
+            raise self.error(settings, f"invalid port {port_text!r}")
+        port = int(port_text)
         mode = settings.get("tls_mode", "starttls")
         try:
             client = aiosmtplib.SMTP(
