@@ -421,7 +421,8 @@ class Received:
     authenticated_as: str | None
 
     def message(self) -> EmailMessage:
-        parsed = message_from_bytes(self.content, policy=policy.default)
+        """The message as sent, line endings as Python writes them (LF)."""
+        parsed = message_from_bytes(self.content.replace(b"\r\n", b"\n"), policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         return parsed
 
@@ -452,6 +453,21 @@ class _Handler:
             )
         )
         return "250 Message accepted for delivery"
+
+
+class _ImplicitTlsSMTP(SMTPServer):
+    """aiosmtpd counts only STARTTLS as TLS; a connection that is TLS from the start is too."""
+
+    def connection_made(self, transport: Any) -> None:
+        super().connection_made(transport)
+        if transport.get_extra_info("ssl_object") is not None:
+            self._tls_protocol = transport
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTPServer:
+        server_class = _ImplicitTlsSMTP if self.ssl_context else SMTPServer
+        return server_class(self.handler, **self.SMTP_kwargs)
 
 
 class _Authenticator:
@@ -494,7 +510,7 @@ def smtp_server(
         if implicit_tls
         else {"tls_context": context, "require_starttls": True}
     )
-    controller = Controller(
+    controller = _Controller(
         _Handler(server),
         hostname=HOST,
         port=port,
@@ -502,7 +518,7 @@ def smtp_server(
         server_hostname="localhost",
         authenticator=_Authenticator(server),
         auth_required=True,
-        auth_require_tls=not implicit_tls,  # aiosmtpd counts only STARTTLS as TLS here
+        auth_require_tls=True,
         **tls_options,
     )
     controller.start()

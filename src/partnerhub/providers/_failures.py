@@ -21,19 +21,23 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 def known_cause(exc: BaseException, host: str, port: int, timeout: float) -> str | None:
     """A timeout, refusal, TLS or DNS failure anywhere in `exc`'s chain, in words; else None."""
     where = f"{host}:{port}"
-    for cause in _chain(exc):
-        if isinstance(cause, TimeoutError | httpx.TimeoutException):
-            return f"no answer from {where} within {timeout:g} s"
-        if isinstance(cause, ConnectionRefusedError):
-            return f"connection refused by {where}"
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return f"TLS certificate of {where} not accepted: {cause.verify_message}"
-        if isinstance(cause, ssl.SSLError):
-            return f"TLS failure with {where}: {cause.reason or cause}"
-        if isinstance(cause, socket.gaierror):
-            return f"cannot resolve {host}"
-        if isinstance(cause, ConnectionError):
-            return f"connection to {where} lost ({type(cause).__name__})"
+    chain = list(_chain(exc))
+
+    def find(kind: type[BaseException] | tuple[type[BaseException], ...]) -> BaseException | None:
+        return next((cause for cause in chain if isinstance(cause, kind)), None)
+
+    if find((TimeoutError, httpx.TimeoutException)):
+        return f"no answer from {where} within {timeout:g} s"
+    if find(ConnectionRefusedError):
+        return f"connection refused by {where}"
+    if isinstance(cert := find(ssl.SSLCertVerificationError), ssl.SSLCertVerificationError):
+        return f"TLS certificate of {where} not accepted: {cert.verify_message}"
+    if isinstance(tls := find(ssl.SSLError), ssl.SSLError):
+        return f"TLS failure with {where}: {tls.reason or tls}"
+    if find(socket.gaierror):
+        return f"cannot resolve {host}"
+    if find(ConnectionResetError):
+        return f"connection reset by {where}"
     return None
 
 

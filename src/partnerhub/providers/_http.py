@@ -29,7 +29,7 @@ async def call(
         response = await transports.http.request(
             method, target, timeout=transports.timeout, **kwargs
         )
-    except httpx.InvalidURL as exc:
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise provider.error(settings, f"invalid URL ({exc})") from None
     except (httpx.HTTPError, OSError) as exc:
         port = target.port or (443 if target.scheme == "https" else 80)

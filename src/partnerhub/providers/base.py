@@ -57,8 +57,8 @@ class Provider(ABC):
     id: ClassVar[str]
     type: ClassVar[ProviderType]
     name: ClassVar[str]
-    service: ClassVar[str]
-    """The remote service's short name: the prefix of every ProviderError message."""
+    service: ClassVar[str] = ""
+    """The remote service's short name (default: `name`), prefixing every ProviderError."""
     logo: ClassVar[str | None] = None
     settings_schema: ClassVar[tuple[SettingField, ...]] = ()
 
@@ -106,7 +106,7 @@ class Provider(ABC):
             secret = settings.get(name)
             if secret:
                 reason = reason.replace(secret, "****")
-        return ProviderError(f"{self.service}: {reason}")
+        return ProviderError(f"{self.service or self.name}: {reason}")
 
     @abstractmethod
     async def validate(self, settings: Mapping[str, str], transports: Transports) -> None:

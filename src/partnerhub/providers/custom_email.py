@@ -75,7 +75,10 @@ class CustomEmail(Provider):
     async def _session(
         self, settings: Mapping[str, str], transports: Transports, email: EmailMessage | None
     ) -> None:
-        host, port = settings["host"], int(settings["port"])
+        host, port_text = settings["host"], settings["port"]
+        if not port_text.isdigit():
+            raise self.error(settings, f"invalid port {port_text!r}")
+        port = int(port_text)
         mode = settings.get("tls_mode", "starttls")
         try:
             client = aiosmtplib.SMTP(
@@ -99,6 +102,11 @@ class CustomEmail(Provider):
         except aiosmtplib.SMTPRecipientsRefused as exc:
             first = exc.recipients[0]
             raise self.error(settings, f"{first.code} {first.message}") from None
+        except aiosmtplib.SMTPServerDisconnected as exc:
+            reason = known_cause(exc, host, port, transports.timeout)
+            raise self.error(
+                settings, reason or f"{host}:{port} closed the connection ({exc.message})"
+            ) from None
         except aiosmtplib.SMTPException as exc:
             reason = known_cause(exc, host, port, transports.timeout) or exc.message
             raise self.error(settings, reason) from None

@@ -19,7 +19,7 @@ def mailgun_reason(response: httpx.Response) -> str | None:
     if isinstance(body, dict) and body.get("message"):
         return str(body["message"])
     text = " ".join(response.text.split())[:200]
-    return text or None
+    return text if text and response.is_client_error else None
 
 
 class Mailgun(Provider):
