@@ -87,8 +87,8 @@ def _orphans_of(pgid: int) -> None:
 
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A factory: start_server(database_url, workers=1, redis_url=None) -> a Server whose
-    `ready_path` (default /readyz) answers 200."""
+    """A factory: start_server(database_url, workers=1, redis_url=None, env=None) -> a Server
+    whose `ready_path` (default /readyz) answers 200; `env` adds to its environment."""
     started: list[Server] = []
 
     def start(
@@ -97,9 +97,11 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         workers: int = 1,
         redis_url: str | None = None,
         ready_path: str = "/readyz",
+        env: dict[str, str] | None = None,
     ) -> Server:
         workdir = tmp_path_factory.mktemp("server")
         port = free_port()
+        extra = env or {}
         env = base_env()
         env.update(
             PARTNERHUB_DATABASE_URL=database_url,
@@ -110,6 +112,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
             env["PARTNERHUB_SECRET_KEY"] = uuid.uuid4().hex  # the development key is refused
         if redis_url:
             env["PARTNERHUB_REDIS_URL"] = redis_url
+        env.update(extra)
         stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"
         with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
             process = subprocess.Popen(
