@@ -5,6 +5,7 @@ The Twilio provider is pointed at a local HTTP server that answers as Twilio's A
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -248,6 +249,20 @@ class TestDefaults:
         await _patch(world, first["id"], {"is_default": True})
         assert (await _get(world, first["id"]))["is_default"] is True
         assert (await _get(world, second["id"]))["is_default"] is False
+
+    async def test_concurrent_defaults_leave_exactly_one(self, world: World) -> None:
+        body = {"name": "SMS", "provider_id": "1000", "settings": TWILIO, "is_default": True}
+        answers = await asyncio.gather(
+            *(
+                world.client.post(INTEGRATIONS, json=body, headers=json_headers(world.alice))
+                for _ in range(8)
+            )
+        )
+        assert [a.status_code for a in answers] == [201] * 8, [a.text for a in answers]
+        listed = await world.client.get(
+            INTEGRATIONS, params={"is_default": "1"}, headers=world.alice.headers()
+        )
+        assert listed.json()["total"] == 1
 
 
 class TestListAndDelete:
