@@ -46,13 +46,19 @@ PARTNERS = ResourceSpec(
     ),
 )
 
-# Get-by-id takes only `fields` and `view`.
-SINGLE_PARTNER = ResourceSpec(
-    fields=(FieldSpec("id", "number", filterable=False),),
-    default_search=(),
-    default_sort=(SortKey("id", False),),
-    output_fields=PARTNERS.output_fields,
-)
+
+
+def single(spec: ResourceSpec) -> ResourceSpec:
+    """Get-by-id takes only `fields` (from the list's output fields) and `view`."""
+    return ResourceSpec(
+        fields=(FieldSpec("id", "number", filterable=False),),
+        default_search=(),
+        default_sort=(SortKey("id", False),),
+        output_fields=spec.output_fields,
+    )
+
+
+SINGLE_PARTNER = single(PARTNERS)
 
 MEMBERS = ResourceSpec(
     fields=(
@@ -111,12 +117,7 @@ INTEGRATIONS = ResourceSpec(
         }
     ),
 )
-SINGLE_INTEGRATION = ResourceSpec(
-    fields=(FieldSpec("id", "number", filterable=False),),
-    default_search=(),
-    default_sort=(SortKey("id", False),),
-    output_fields=INTEGRATIONS.output_fields,
-)
+SINGLE_INTEGRATION = single(INTEGRATIONS)
 PROVIDERS = ResourceSpec(
     fields=(
         FieldSpec("id", "string", sortable=True, nullable=False),
