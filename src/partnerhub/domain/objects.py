@@ -9,6 +9,8 @@ class Kind(StrEnum):
     HOOD_PARTNER = "hood.partner"
     HOOD_CONTACT = "hood.partner_contact"
     HOOD_INTEGRATION = "hood.integration"
+    HOOD_DEAL = "hood.deal"
+    HOOD_CAMPAIGN = "hood.campaign"
     CORE_PARTNER = "core.partner"
     CRM_OBJECT = "crm.partner_client"
     CRM_PROPERTY = "crm.property"

@@ -15,6 +15,8 @@ from partnerhub.storage.repos.changes import ChangesRepo
 from partnerhub.storage.repos.core_partners import CorePartnersRepo
 from partnerhub.storage.repos.crm import CrmRepo
 from partnerhub.storage.repos.history import HistoryRepo
+from partnerhub.storage.repos.hood_campaigns import HoodCampaignsRepo
+from partnerhub.storage.repos.hood_deals import HoodDealsRepo
 from partnerhub.storage.repos.hood_integrations import HoodIntegrationsRepo
 from partnerhub.storage.repos.hood_partners import HoodContactsRepo, HoodPartnersRepo
 from partnerhub.storage.repos.idempotency import IdempotencyRepo
@@ -90,6 +92,14 @@ class UnitOfWork:
     @cached_property
     def hood_partners(self) -> HoodPartnersRepo:
         return HoodPartnersRepo(self.conn, self.dialect)
+
+    @cached_property
+    def hood_deals(self) -> HoodDealsRepo:
+        return HoodDealsRepo(self.conn, self.dialect)
+
+    @cached_property
+    def hood_campaigns(self) -> HoodCampaignsRepo:
+        return HoodCampaignsRepo(self.conn, self.dialect)
 
     @cached_property
     def hood_integrations(self) -> HoodIntegrationsRepo:

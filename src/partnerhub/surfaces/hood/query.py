@@ -47,7 +47,6 @@ PARTNERS = ResourceSpec(
 )
 
 
-
 def single(spec: ResourceSpec) -> ResourceSpec:
     """Get-by-id takes only `fields` (from the list's output fields) and `view`."""
     return ResourceSpec(
