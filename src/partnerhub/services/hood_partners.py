@@ -22,7 +22,7 @@ from partnerhub.domain.hood_partners import (
 from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound, ValidationFailed
-from partnerhub.services import change, hood_contacts
+from partnerhub.services import change, hood_cascades, hood_contacts
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 OBJECT_TYPE = Kind.HOOD_PARTNER.value
@@ -156,6 +156,10 @@ async def patch(
     version = await change.update(
         uow, actor, _target(current), values=updates, changes=field_changes, at=now
     )
+    if "status" in updates:
+        await hood_cascades.partner_status_changed(
+            uow, actor, partner_id=partner_id, status=updates["status"]
+        )
     return Partner(**{**_fields(current), **updates, "version": version, "update_time": now})
 
 
@@ -181,4 +185,6 @@ async def set_archived(
         action="archive" if archived else "unarchive",
         at=now,
     )
+    if archived:
+        await hood_cascades.partner_archived(uow, actor, partner_id=partner_id)
     return Partner(**{**_fields(current), "archived": flag, "version": version, "update_time": now})
