@@ -27,12 +27,22 @@ from sqlalchemy import select
 from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.hood_partners import PartnerDraft
-from partnerhub.services import accounts, core_partners, crm_objects, crm_properties, hood_partners
+from partnerhub.services import (
+    accounts,
+    core_partners,
+    crm_objects,
+    crm_properties,
+    hood_bulk,
+    hood_partners,
+)
 from partnerhub.services.demo import CRM_PROPERTIES
 from partnerhub.storage import tables
 from partnerhub.storage.database import Database
 
 CHUNK = 500
+# The partner whose status PATCH cascades (bench target "hood cascade PATCH").
+CASCADE_DEALS = 1000
+CASCADE_CAMPAIGNS_PER_DEAL = 5
 
 
 def _hood_draft(i: int, manager_id: str) -> PartnerDraft:
@@ -87,6 +97,21 @@ async def load(url: str, account_name: str, count: int, out: Path) -> Loaded:
         timings["hood_s"] = time.perf_counter() - started
 
         started = time.perf_counter()
+        async with db.transaction(write=True) as uow:
+            family = await hood_partners.create(
+                uow, actor, draft=_hood_draft(count, str(member.id))
+            )
+            await hood_bulk.create_family(
+                uow,
+                actor,
+                partner_id=family.partner.id,
+                deals=CASCADE_DEALS,
+                campaigns_per_deal=CASCADE_CAMPAIGNS_PER_DEAL,
+            )
+        (out / "cascade.ids").write_text(f"{family.partner.id}\n")
+        timings["cascade_s"] = time.perf_counter() - started
+
+        started = time.perf_counter()
         for first in range(0, count, CHUNK):
             items: list[Mapping[str, Any]] = [
                 {
@@ -125,7 +150,11 @@ async def load(url: str, account_name: str, count: int, out: Path) -> Loaded:
             crm = tables.crm_objects
             hood_ids = (
                 await conn.execute(
-                    select(hood.c.id).where(hood.c.account_id == account.id, hood.c.system == 0)
+                    select(hood.c.id).where(
+                        hood.c.account_id == account.id,
+                        hood.c.system == 0,
+                        hood.c.id != family.partner.id,
+                    )
                 )
             ).scalars()
             core_ids = (

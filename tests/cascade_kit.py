@@ -1,5 +1,5 @@
-"""Many deals and campaigns under one partner, made straight through the change operation
-(thousands of API calls would only slow the tests that need them)."""
+"""Many deals and campaigns under one partner (services/hood_bulk: thousands of API calls would
+only slow the tests that need them), and what the database holds of them."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from sqlalchemy import func, select
 
 from harness import World
 from partnerhub.domain.accounts import Actor
-from partnerhub.domain.clock import utcnow
-from partnerhub.domain.objects import Kind
-from partnerhub.services import change
+from partnerhub.services import hood_bulk
 from partnerhub.storage.tables import history, hood_campaigns, hood_deals
 
 
@@ -31,67 +29,24 @@ async def partner(world: World, status: str = "active") -> str:
     return pid
 
 
-def _deal_row(partner_id: int, i: int, status: str) -> dict[str, Any]:
-    now = utcnow().replace(microsecond=0)
-    return {
-        "partner_id": partner_id,
-        "name": f"Deal {i}",
-        "status": status,
-        "effective_status": status,
-        "clickthrough": 0,
-        "base_price": "1.50",
-        "country_price": {},
-        "device_price": {},
-        "event_price": {},
-        "create_time": now,
-        "update_time": now,
-    }
-
-
-def _campaign_row(deal_id: int, i: int, status: str) -> dict[str, Any]:
-    now = utcnow().replace(microsecond=0)
-    return {
-        "deal_id": deal_id,
-        "name": f"Campaign {i}",
-        "labels": [],
-        "messages": [],
-        "status": status,
-        "effective_status": status,
-        "send_strategy": "manual",
-        "create_time": now,
-        "update_time": now,
-    }
-
-
 async def family(
     world: World,
     partner_id: str,
     deals: int,
     campaigns_per_deal: int,
-    *,
-    deal_status: str = "active",
-    campaign_status: str = "scheduled",
+    **statuses: str,
 ) -> tuple[list[int], list[int]]:
     """`deals` deals of the partner with `campaigns_per_deal` campaigns each: their ids."""
     actor = Actor(account_id=world.alice.account_id, token_id=None, scopes=frozenset())
     async with world.runtime.db.transaction(write=True) as uow:
-        deal_ids = await change.create_many(
+        return await hood_bulk.create_family(
             uow,
             actor,
-            Kind.HOOD_DEAL,
-            [(_deal_row(int(partner_id), i, deal_status), {}, None) for i in range(deals)],
+            partner_id=int(partner_id),
+            deals=deals,
+            campaigns_per_deal=campaigns_per_deal,
+            **statuses,
         )
-        campaign_ids = await change.create_many(
-            uow,
-            actor,
-            Kind.HOOD_CAMPAIGN,
-            [
-                (_campaign_row(int(d), i, campaign_status), {}, None)
-                for d in deal_ids
-                for i in range(campaigns_per_deal)
-            ],
-        )
-    return [int(d) for d in deal_ids], [int(c) for c in campaign_ids]
 
 
 async def snapshot(world: World) -> dict[str, Any]:

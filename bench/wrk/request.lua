@@ -1,7 +1,8 @@
 -- One request per call against a random object of the loaded set.
 -- usage: wrk -s bench/wrk/request.lua URL -- METHOD IDS_FILE PATH_TEMPLATE TOKEN [BODY_TEMPLATE]
 --   PATH_TEMPLATE contains {id}; BODY_TEMPLATE (PATCH) contains {n}, replaced by a fresh value
---   so every PATCH really changes the object (a no-op PATCH writes nothing).
+--   so every PATCH really changes the object (a no-op PATCH writes nothing), or {toggle},
+--   replaced by "inactive" and "active" in turn (a partner status that cascades every time).
 local ids = {}
 local method, path_tpl, token, body_tpl
 local counter = 0
@@ -25,6 +26,7 @@ function request()
   if body_tpl ~= nil and body_tpl ~= "" then
     counter = counter + 1
     body = (body_tpl:gsub("{n}", counter .. "-" .. math.random(1000000000)))
+    body = (body:gsub("{toggle}", counter % 2 == 1 and "inactive" or "active"))
     headers["Content-Type"] = "application/json"
   end
   return wrk.format(method, path, headers, body)
