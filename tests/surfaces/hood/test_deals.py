@@ -4,6 +4,7 @@ archived deals), archive, history, effective status, scopes, isolation and If-Ma
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -281,6 +282,16 @@ class TestCreate:
         )
         assert_error(response, 400, BODY_NOT_VALID)
         assert await listed(world) == []
+
+    async def test_idempotency_key_replays_the_first_answer(self, world: World) -> None:
+        body = deal_body(await new_partner(world))
+        headers = json_headers(world.alice, **{"Idempotency-Key": "deal-1"})
+        first = await world.client.post(DEALS, json=body, headers=headers)
+        again = await world.client.post(DEALS, json=body, headers=headers)
+        assert (first.status_code, again.status_code) == (201, 201), again.text
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == first.json()
+        assert await listed(world) == ["Deal"]
 
     async def test_a_body_sent_as_a_json_string_is_accepted(self, world: World) -> None:
         partner_id = await new_partner(world)
@@ -670,6 +681,25 @@ class TestPatch:
         assert (await archive(world, deal["id"])).status_code == 204
         assert_error(await patch(world, deal["id"], {"name": "x"}), 400, ARCHIVED)
         assert (await get(world, deal["id"]))["name"] == "Deal"
+
+    async def test_concurrent_patches_of_different_fields_all_survive(self, world: World) -> None:
+        deal = await create(world, await new_partner(world))
+        bodies: list[dict[str, Any]] = [
+            {"name": "Renamed"},
+            {"description": "concurrent"},
+            {"budget": 77},
+            {"time_window": 120},
+            {"clickthrough": True},
+            {"unique_conversion": True},
+            {"base_price": 9.99},
+            {"device_price": {"mobile": 10}},
+        ]
+        answers = await asyncio.gather(*(patch(world, deal["id"], b) for b in bodies))
+        assert [a.status_code for a in answers] == [204] * len(bodies), [a.text for a in answers]
+        got = await get(world, deal["id"])
+        for body in bodies:
+            assert {k: got[k] for k in body} == body
+        assert len(await history(world, deal["id"])) == 1 + len(bodies)
 
     async def test_if_match(self, world: World) -> None:
         deal = await create(world, await new_partner(world))
