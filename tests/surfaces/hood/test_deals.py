@@ -304,7 +304,6 @@ class TestCreate:
 
 # Every bound, just inside and just outside, wrong types, booleans where numbers go, Unicode
 # digits: (value sent, value answered) for accepted values, the value alone for refused ones.
-OK = "ok"
 BOUNDS: dict[str, tuple[list[tuple[Any, Any]], list[Any]]] = {
     "name": (
         [("x" * 100, "x" * 100), ("é", "é")],
