@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from partnerhub.domain import hood_deals as deal_rules
 from partnerhub.domain import hood_integrations as integration_rules
 from partnerhub.domain import hood_partners as rules
 from partnerhub.domain.hood_listquery import FieldSpec, ResourceSpec, SortKey
@@ -127,3 +128,25 @@ PROVIDERS = ResourceSpec(
     default_sort=(SortKey("id", False),),
     output_fields=frozenset({"id", "type", "name", "logo", "settings"}),
 )
+
+DEALS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "number", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("description", "string", filterable=False, searchable=True),
+        FieldSpec("partner_id", "number", nullable=False),
+        FieldSpec("type", "enum", enum=deal_rules.TYPES),
+        FieldSpec("structure", "enum", enum=deal_rules.STRUCTURES),
+        FieldSpec("status", "enum", sortable=True, enum=deal_rules.STATUSES, nullable=False),
+        FieldSpec("effective_status", "enum", enum=deal_rules.STATUSES, nullable=False),
+        FieldSpec("archived", "flag", nullable=False),
+        FieldSpec("create_time", "datetime", filterable=False, sortable=True),
+        FieldSpec("update_time", "datetime", filterable=False, sortable=True),
+    ),
+    default_search=("name",),
+    default_sort=(SortKey("id", False),),
+    output_fields=frozenset(
+        {"id", "company_id", "partner_id", *deal_rules.FIELDS, "create_time", "update_time"}
+    ),
+)
+SINGLE_DEAL = single(DEALS)

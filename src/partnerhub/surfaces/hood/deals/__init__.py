@@ -1,0 +1,1 @@
+"""Hood deals: routes, wire models and mapping."""
