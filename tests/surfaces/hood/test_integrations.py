@@ -130,6 +130,7 @@ class TestCreate:
         assert created["effective_status"] == "inactive"
         assert created["is_default"] is False
         assert created["company_id"] == str(world.alice.account_id)
+        assert created["id"] == "1000000"  # Hood ids look like Ocamba's, on both databases
         assert created == await _get(world, created["id"])
 
     async def test_the_secret_is_stored_encrypted(self, world: World) -> None:
