@@ -10,6 +10,7 @@ from partnerhub.surfaces.hood.contacts import routes as contacts
 from partnerhub.surfaces.hood.members import routes as members
 from partnerhub.surfaces.hood.integrations import routes as integrations
 from partnerhub.surfaces.hood.providers import routes as providers
+from partnerhub.surfaces.hood.campaigns import routes as campaigns
 
 # isort: on
 from partnerhub.surfaces.hood.routing import PREFIX
@@ -20,5 +21,5 @@ __all__ = ["PREFIX", "router"]
 # FastAPI keeps an included router as one nested route, so `router.routes` would hold routers
 # instead of routes, and each request would search one level deeper.
 router = APIRouter()
-for resource in (partners, contacts, members, integrations, providers):
+for resource in (partners, contacts, members, integrations, providers, campaigns):
     router.routes.extend(resource.router.routes)

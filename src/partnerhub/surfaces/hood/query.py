@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from partnerhub.domain import hood_campaign_fields as campaign_object_fields
+from partnerhub.domain import hood_campaigns as campaign_rules
 from partnerhub.domain import hood_integrations as integration_rules
 from partnerhub.domain import hood_partners as rules
 from partnerhub.domain.hood_listquery import FieldSpec, ResourceSpec, SortKey
@@ -127,3 +129,54 @@ PROVIDERS = ResourceSpec(
     default_sort=(SortKey("id", False),),
     output_fields=frozenset({"id", "type", "name", "logo", "settings"}),
 )
+
+CAMPAIGNS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "number", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("description", "string", filterable=False, searchable=True),
+        FieldSpec("deal_id", "number", nullable=False),
+        FieldSpec("status", "enum", sortable=True, enum=campaign_rules.STATUSES, nullable=False),
+        FieldSpec(
+            "effective_status",
+            "enum",
+            enum=(*campaign_rules.STATUSES, "inactive"),
+            nullable=False,
+        ),
+        FieldSpec("next_run_time", "datetime", sortable=True, filterable=False),
+        FieldSpec("run_counter", "number", sortable=True, filterable=False, nullable=False),
+        FieldSpec("archived", "flag", nullable=False),
+        FieldSpec("create_time", "datetime", sortable=True, nullable=False),
+        FieldSpec("update_time", "datetime", sortable=True, nullable=False),
+    ),
+    default_search=("name",),
+    default_sort=(SortKey("id", False),),
+    default_per_page=10,
+    output_fields=frozenset(
+        {
+            "id",
+            "company_id",
+            "deal_id",
+            "name",
+            "description",
+            "labels",
+            "messages",
+            *campaign_object_fields.OBJECT_FIELDS,
+            "status",
+            "effective_status",
+            "status_reason",
+            "is_draft",
+            "send_strategy",
+            "send_in_profile_time_zone",
+            "send_if_profile_time_passed",
+            "scheduled_time",
+            "next_run_time",
+            "run_counter",
+            "was_launched",
+            "archived",
+            "create_time",
+            "update_time",
+        }
+    ),
+)
+SINGLE_CAMPAIGN = single(CAMPAIGNS)
