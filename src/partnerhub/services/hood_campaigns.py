@@ -161,7 +161,9 @@ async def _message(
     }
 
 
-def _message_ids(sent: Sequence[MessageIn], kept: Sequence[Mapping[str, Any]]) -> builtins.list[str]:
+def _message_ids(
+    sent: Sequence[MessageIn], kept: Sequence[Mapping[str, Any]]
+) -> builtins.list[str]:
     """Each message's id: the existing one it names, or a new one."""
     known = {m["id"] for m in kept}
     taken: set[str] = set()
@@ -177,6 +179,8 @@ def _message_ids(sent: Sequence[MessageIn], kept: Sequence[Mapping[str, Any]]) -
             taken.add(message.id)
         chosen.append(message.id or "")
     for index, message_id in enumerate(chosen):
+        if message_id:
+            continue
         while not message_id or message_id in taken:
             message_id = str(_MESSAGE_ID_LOW + secrets.randbelow(9 * _MESSAGE_ID_LOW))
         chosen[index] = message_id
