@@ -612,3 +612,29 @@ class TestTenancyAndScopes:
             CAMPAIGNS, content=b"{", headers=json_headers(world.alice)
         )
         assert_error(response, 400, BODY_NOT_VALID)
+
+
+class TestEffectiveStatus:
+    async def test_partner_status_moves_the_campaigns_effective_status(self, world: World) -> None:
+        from surfaces.hood.kit import PARTNERS
+
+        deal_id = await _deal(world)
+        created = await create_campaign(world, world.alice, deal_id, run_immediately=1)
+        async with world.runtime.db.transaction() as uow:
+            deal = await uow.hood_deals.get(world.alice.account_id, int(deal_id))
+        assert deal is not None
+        partner = f"{PARTNERS}/{deal.partner_id}"
+        for status, effective in (("suspended", "inactive"), ("active", "running")):
+            response = await world.client.patch(
+                partner, json={"status": status}, headers=json_headers(world.alice)
+            )
+            assert response.status_code == 204, response.text
+            after = await get_campaign(world, world.alice, created["id"])
+            assert (after["status"], after["effective_status"]) == ("running", effective)
+
+    async def test_a_transition_under_an_inactive_deal_stays_inactive(self, world: World) -> None:
+        deal_id = await make_deal(world, world.alice, status="inactive")
+        created = await create_campaign(world, world.alice, deal_id, run_immediately=1)
+        await act(world, world.alice, created["id"], "pause", {})
+        after = await get_campaign(world, world.alice, created["id"])
+        assert (after["status"], after["effective_status"]) == ("paused", "inactive")
