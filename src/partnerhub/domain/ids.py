@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from partnerhub.errors import NotFound
+from partnerhub.errors import NotFound, ValidationFailed
 
 
 def is_numeric_id(value: str) -> bool:
@@ -18,6 +18,15 @@ def numeric(value: str, kind: str) -> int:
     if is_numeric_id(value):
         return int(value)
     raise NotFound(kind, value[:64])
+
+
+def in_body(value: object, field: str) -> int:
+    """An id inside a body: a digit string (Hood's form) or the same as a JSON number."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**18:
+        return value
+    if isinstance(value, str) and is_numeric_id(value):
+        return int(value)
+    raise ValidationFailed.one(field, f"{field} must be an id (a digit string).")
 
 
 def secure_id(value: object) -> str | None:

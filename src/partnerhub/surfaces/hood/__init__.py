@@ -11,6 +11,7 @@ from partnerhub.surfaces.hood.members import routes as members
 from partnerhub.surfaces.hood.integrations import routes as integrations
 from partnerhub.surfaces.hood.providers import routes as providers
 from partnerhub.surfaces.hood.deals import routes as deals
+from partnerhub.surfaces.hood.campaigns import routes as campaigns
 
 # isort: on
 from partnerhub.surfaces.hood.routing import PREFIX
@@ -21,5 +22,5 @@ __all__ = ["PREFIX", "router"]
 # FastAPI keeps an included router as one nested route, so `router.routes` would hold routers
 # instead of routes, and each request would search one level deeper.
 router = APIRouter()
-for resource in (partners, contacts, members, integrations, providers, deals):
+for resource in (partners, contacts, members, integrations, providers, deals, campaigns):
     router.routes.extend(resource.router.routes)

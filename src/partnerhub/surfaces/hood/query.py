@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from partnerhub.domain import hood_deals as deal_rules
+from partnerhub.domain import hood_campaign_fields as campaign_object_fields
+from partnerhub.domain import hood_campaigns as campaign_rules
 from partnerhub.domain import hood_integrations as integration_rules
 from partnerhub.domain import hood_partners as rules
 from partnerhub.domain.hood_listquery import FieldSpec, ResourceSpec, SortKey
@@ -130,6 +132,7 @@ PROVIDERS = ResourceSpec(
 )
 
 DEALS = ResourceSpec(
+CAMPAIGNS = ResourceSpec(
     fields=(
         FieldSpec("id", "number", sortable=True, nullable=False),
         FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
@@ -150,3 +153,48 @@ DEALS = ResourceSpec(
     ),
 )
 SINGLE_DEAL = single(DEALS)
+        FieldSpec("deal_id", "number", nullable=False),
+        FieldSpec("status", "enum", sortable=True, enum=campaign_rules.STATUSES, nullable=False),
+        FieldSpec(
+            "effective_status",
+            "enum",
+            enum=(*campaign_rules.STATUSES, "inactive"),
+            nullable=False,
+        ),
+        FieldSpec("next_run_time", "datetime", sortable=True, filterable=False),
+        FieldSpec("run_counter", "number", sortable=True, filterable=False, nullable=False),
+        FieldSpec("archived", "flag", nullable=False),
+        FieldSpec("create_time", "datetime", sortable=True, nullable=False),
+        FieldSpec("update_time", "datetime", sortable=True, nullable=False),
+    ),
+    default_search=("name",),
+    default_sort=(SortKey("id", False),),
+    default_per_page=10,
+    output_fields=frozenset(
+        {
+            "id",
+            "company_id",
+            "deal_id",
+            "name",
+            "description",
+            "labels",
+            "messages",
+            *campaign_object_fields.OBJECT_FIELDS,
+            "status",
+            "effective_status",
+            "status_reason",
+            "is_draft",
+            "send_strategy",
+            "send_in_profile_time_zone",
+            "send_if_profile_time_passed",
+            "scheduled_time",
+            "next_run_time",
+            "run_counter",
+            "was_launched",
+            "archived",
+            "create_time",
+            "update_time",
+        }
+    ),
+)
+SINGLE_CAMPAIGN = single(CAMPAIGNS)

@@ -1,0 +1,1 @@
+"""Hood campaigns: routes, wire models and mapping."""
