@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -41,6 +42,8 @@ Request = Callable[[], Awaitable[httpx.Response]]
 # A scenario does its set-up and returns the one request whose history is checked.
 Scenario = Callable[[World], Awaitable[Request]]
 INTEGRATIONS = "/v1/hood/integrations"
+DEALS = "/v1/hood/deals"
+CAMPAIGNS = "/v1/hood/campaigns"
 SID, TOKEN = "AC" + "1" * 32, "t" * 32
 TWILIO = {"account_sid": SID, "auth_token": TOKEN, "default_phone_number": "+14155550100"}
 
@@ -205,9 +208,12 @@ async def hood_create(world: World) -> Request:
 
 async def hood_patch(world: World) -> Request:
     pid = await _hood_partner(world)
-    # The legacy contact object changes contacts too: an update, a create, a delete.
+    await _campaign(world, await _deal(world, pid))
+    # The legacy contact object changes contacts too (an update, a create, a delete), and the
+    # status cascades to the partner's deal and its campaign.
     body = {
         "description": "changed",
+        "status": "inactive",
         "contact": {"email": "two@example.com", "skype": "walker", "mobile": None},
     }
     return lambda: world.client.patch(f"{HOOD}/{pid}", json=body, headers=_h(world))
@@ -215,7 +221,79 @@ async def hood_patch(world: World) -> Request:
 
 async def hood_archive(world: World) -> Request:
     pid = await _hood_partner(world)
+    await _campaign(world, await _deal(world, pid, status="inactive"), is_draft=True)
     return lambda: world.client.post(f"{HOOD}/{pid}/archive", headers=_h(world))
+
+
+async def _deal(world: World, pid: str, **fields: Any) -> str:
+    body = {"name": "D", "partner_id": pid, "base_price": 1, "clickthrough": False, **fields}
+    return str((await _ok(world.client.post(DEALS, json=body, headers=_h(world))))["id"])
+
+
+async def _campaign(world: World, deal_id: str, **fields: Any) -> str:
+    body = {
+        "name": "C",
+        "deal_id": deal_id,
+        "scheduled_time": (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S"),
+        "messages": [{"channel": "push", "content": "Hello"}],
+        **fields,
+    }
+    return str((await _ok(world.client.post(CAMPAIGNS, json=body, headers=_h(world))))["id"])
+
+
+async def deal_create(world: World) -> Request:
+    pid = await _hood_partner(world)
+    body = {"name": "D", "partner_id": pid, "base_price": 2.5, "clickthrough": True}
+    return lambda: world.client.post(DEALS, json=body, headers=_h(world))
+
+
+async def deal_patch(world: World) -> Request:
+    did = await _deal(world, await _hood_partner(world))
+    await _campaign(world, did)
+    body = {"status": "inactive", "base_price": 3}  # the campaign follows
+    return lambda: world.client.patch(f"{DEALS}/{did}", json=body, headers=_h(world))
+
+
+async def deal_archive(world: World) -> Request:
+    did = await _deal(world, await _hood_partner(world))
+    await _campaign(world, did, is_draft=True)  # archived with its deal
+    return lambda: world.client.post(f"{DEALS}/{did}/archive", headers=_h(world))
+
+
+async def campaign_create(world: World) -> Request:
+    did = await _deal(world, await _hood_partner(world))
+    body = {"name": "C", "deal_id": did, "is_draft": True}
+    return lambda: world.client.post(CAMPAIGNS, json=body, headers=_h(world))
+
+
+async def campaign_patch(world: World) -> Request:
+    cid = await _campaign(world, await _deal(world, await _hood_partner(world)))
+    body = {"name": "Renamed", "labels": ["x"]}
+    return lambda: world.client.patch(f"{CAMPAIGNS}/{cid}", json=body, headers=_h(world))
+
+
+async def _campaign_action(world: World, action: str, body: Any, *before: str) -> Request:
+    cid = await _campaign(world, await _deal(world, await _hood_partner(world)))
+    for step, step_body in (("pause", {"reason": "set-up"}),) if before else ():
+        await _ok(world.client.post(f"{CAMPAIGNS}/{cid}/{step}", json=step_body, headers=_h(world)))
+    path = f"{CAMPAIGNS}/{cid}/{action}"
+    return lambda: world.client.post(path, json=body, headers=_h(world))
+
+
+async def campaign_pause(world: World) -> Request:
+    return await _campaign_action(world, "pause", {"reason": "walked"})
+
+
+async def campaign_resume(world: World) -> Request:
+    return await _campaign_action(world, "resume", {"run_immediately": True}, "pause")
+
+
+async def campaign_cancel(world: World) -> Request:
+    return await _campaign_action(world, "cancel", {"reason": "walked"})
+
+
+async def campaign_archive(world: World) -> Request:
+    return await _campaign_action(world, "archive", None, "pause")
 
 
 async def hood_unarchive(world: World) -> Request:
@@ -425,6 +503,15 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", f"{HOOD}/{{partner_id}}/contacts"): hood_contact_create,
     ("PATCH", f"{HOOD}/{{partner_id}}/contacts/{{contact_id}}"): hood_contact_patch,
     ("DELETE", f"{HOOD}/{{partner_id}}/contacts/{{contact_id}}"): hood_contact_delete,
+    ("POST", DEALS): deal_create,
+    ("PATCH", f"{DEALS}/{{deal_id}}"): deal_patch,
+    ("POST", f"{DEALS}/{{deal_id}}/archive"): deal_archive,
+    ("POST", CAMPAIGNS): campaign_create,
+    ("PATCH", f"{CAMPAIGNS}/{{campaign_id}}"): campaign_patch,
+    ("POST", f"{CAMPAIGNS}/{{campaign_id}}/pause"): campaign_pause,
+    ("POST", f"{CAMPAIGNS}/{{campaign_id}}/resume"): campaign_resume,
+    ("POST", f"{CAMPAIGNS}/{{campaign_id}}/cancel"): campaign_cancel,
+    ("POST", f"{CAMPAIGNS}/{{campaign_id}}/archive"): campaign_archive,
     ("POST", INTEGRATIONS): integration_create,
     ("PATCH", f"{INTEGRATIONS}/{{integration_id}}"): integration_patch,
     ("DELETE", f"{INTEGRATIONS}/{{integration_id}}"): integration_delete,

@@ -32,7 +32,12 @@ async def _deal(world: World, partner_id: str, **fields: Any) -> dict[str, Any]:
 
 
 async def _campaign(world: World, deal_id: str, **fields: Any) -> dict[str, Any]:
-    body = {"name": "Campaign", "deal_id": deal_id, "scheduled_time": LATER}
+    body = {
+        "name": "Campaign",
+        "deal_id": deal_id,
+        "scheduled_time": LATER,
+        "messages": [{"channel": "push", "content": "Hello"}],
+    }
     created: dict[str, Any] = await _ok(
         world.client.post(CAMPAIGNS, json={**body, **fields}, headers=json_headers(world.alice)),
         201,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from partnerhub.domain import hood_deals as deal_rules
 from partnerhub.domain import hood_campaign_fields as campaign_object_fields
 from partnerhub.domain import hood_campaigns as campaign_rules
+from partnerhub.domain import hood_deals as deal_rules
 from partnerhub.domain import hood_integrations as integration_rules
 from partnerhub.domain import hood_partners as rules
 from partnerhub.domain.hood_listquery import FieldSpec, ResourceSpec, SortKey
@@ -132,7 +132,6 @@ PROVIDERS = ResourceSpec(
 )
 
 DEALS = ResourceSpec(
-CAMPAIGNS = ResourceSpec(
     fields=(
         FieldSpec("id", "number", sortable=True, nullable=False),
         FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
@@ -153,6 +152,12 @@ CAMPAIGNS = ResourceSpec(
     ),
 )
 SINGLE_DEAL = single(DEALS)
+
+CAMPAIGNS = ResourceSpec(
+    fields=(
+        FieldSpec("id", "number", sortable=True, nullable=False),
+        FieldSpec("name", "string", sortable=True, searchable=True, nullable=False),
+        FieldSpec("description", "string", filterable=False, searchable=True),
         FieldSpec("deal_id", "number", nullable=False),
         FieldSpec("status", "enum", sortable=True, enum=campaign_rules.STATUSES, nullable=False),
         FieldSpec(
