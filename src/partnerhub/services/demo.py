@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import secrets as random_tokens
 from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
 
 from partnerhub.auth.secrets import Secrets
 from partnerhub.domain.accounts import Actor
+from partnerhub.domain.clock import utcnow
 from partnerhub.domain.core_partners import CoreDraft
 from partnerhub.domain.crm_properties import PropertyDef
+from partnerhub.domain.hood_campaigns import CampaignDraft, MessageIn
+from partnerhub.domain.hood_deals import DealDraft
 from partnerhub.domain.hood_integrations import IntegrationDraft
 from partnerhub.domain.hood_partners import PartnerDraft
 from partnerhub.services import (
@@ -16,6 +21,8 @@ from partnerhub.services import (
     core_partners,
     crm_objects,
     crm_properties,
+    hood_campaigns,
+    hood_deals,
     hood_integrations,
     hood_partners,
 )
@@ -99,6 +106,7 @@ async def load(
     progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, int]:
     member_ids = []
+    partner_ids: list[int] = []
     for name, email in MEMBERS:
         member = await accounts.create_member(
             uow, account_id=actor.account_id, name=name, email=email
@@ -118,7 +126,7 @@ async def load(
         phone,
     ) in enumerate(PARTNERS):
         freq, method, net, currency = terms
-        await hood_partners.create(
+        view = await hood_partners.create(
             uow,
             actor,
             draft=PartnerDraft(
@@ -142,16 +150,22 @@ async def load(
                 contacts=(("email", email), ("phone", phone)),
             ),
         )
+        partner_ids.append(view.partner.id)
         progress(f"hood partner {name}")
+    sms_integration = None
     for draft in INTEGRATIONS:
-        await hood_integrations.create(uow, actor, secrets=secrets, draft=draft)
+        created = await hood_integrations.create(uow, actor, secrets=secrets, draft=draft)
+        sms_integration = sms_integration or created.integration.id
         progress(f"hood integration {draft.name}")
+    deal_count, campaign_count = await _deals(uow, actor, partner_ids, sms_integration, progress)
     crm_count = await _crm(uow, actor, progress)
     core_count = await _core_tree(uow, actor, progress)
     return {
         "members": len(MEMBERS),
         "hood_partners": len(PARTNERS),
         "hood_integrations": len(INTEGRATIONS),
+        "hood_deals": deal_count,
+        "hood_campaigns": campaign_count,
         "crm_partner_clients": crm_count,
         "core_partners": core_count,
     }
@@ -185,6 +199,56 @@ INTEGRATIONS = (
         is_default=True,
     ),
 )
+
+# (name, base price, status) of each demo partner's deals; each deal gets a scheduled SMS
+# campaign and a draft.
+DEALS = (("Spring promo CPA", "2.50", "active"), ("Retargeting CPI", "0.80", "inactive"))
+
+
+async def _deals(
+    uow: UnitOfWork,
+    actor: Actor,
+    partner_ids: list[int],
+    sms_integration: int | None,
+    progress: Callable[[str], None],
+) -> tuple[int, int]:
+    deals = campaigns = 0
+    next_month = utcnow().replace(microsecond=0) + timedelta(days=30)
+    for partner_id in partner_ids[:2]:
+        for name, price, status in DEALS:
+            deal = await hood_deals.create(
+                uow,
+                actor,
+                draft=DealDraft(
+                    name=name,
+                    partner_id=partner_id,
+                    base_price=Decimal(price),
+                    clickthrough=True,
+                    status=status,
+                    country_price={"US": Decimal("3.00"), "DE": Decimal("2.20")},
+                ),
+            )
+            deals += 1
+            for draft in (
+                CampaignDraft(
+                    name=f"{name}: launch SMS",
+                    deal_id=deal.id,
+                    messages=(
+                        MessageIn(
+                            channel="sms",
+                            integration_id=sms_integration,
+                            content="Spring offers are live: reply STOP to opt out.",
+                        ),
+                    ),
+                    scheduled_time=next_month,
+                ),
+                CampaignDraft(name=f"{name}: follow-up", deal_id=deal.id, is_draft=True),
+            ):
+                await hood_campaigns.create(uow, actor, draft=draft)
+                campaigns += 1
+            progress(f"hood deal {name}")
+    return deals, campaigns
+
 
 # (login stem, name, company, city, zip, parent stem or None for the root, tier)
 CORE_TREE = (
