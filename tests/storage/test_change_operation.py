@@ -174,3 +174,31 @@ class TestSetBasedChange:
         async with world.runtime.db.transaction(write=True) as uow:
             with pytest.raises(ValueError, match="one kind"):
                 await change.update_many(uow, actor, mixed, values={})
+
+
+class TestBeyondOneStatementsParameters:
+    async def test_more_keys_than_a_statement_may_bind(self, world: World) -> None:
+        """Both databases cap one statement's parameters near 32,767: 35,000 objects are
+        updated and deleted all the same (in chunks of KEYS_PER_STATEMENT)."""
+        actor = Actor(account_id=world.alice.account_id, token_id=None, scopes=frozenset())
+        partner_id = await _partner(world)
+        async with world.runtime.db.transaction(write=True) as uow:
+            await change.create_many(
+                uow, actor, Kind.HOOD_CONTACT, _contact_rows(partner_id, 35_000)
+            )
+        stored = await _contacts(world, world.alice.account_id)
+        targets = [change.Target(Kind.HOOD_CONTACT, r.id, r.version) for r in stored]
+        async with world.runtime.db.transaction(write=True) as uow:
+            await change.update_many(
+                uow,
+                actor,
+                [(t, {"value": {"old": None, "new": "x@example.com"}}) for t in targets],
+                values={"value": "x@example.com"},
+            )
+        updated = await _contacts(world, world.alice.account_id)
+        assert {(r.value, r.version) for r in updated} == {("x@example.com", 2)}
+        async with world.runtime.db.transaction(write=True) as uow:
+            await change.delete_many(
+                uow, actor, [(change.Target(Kind.HOOD_CONTACT, r.id, 2), {}) for r in updated]
+            )
+        assert await _contacts(world, world.alice.account_id) == []

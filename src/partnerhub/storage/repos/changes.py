@@ -35,6 +35,13 @@ from partnerhub.storage.tables import (
 )
 
 Key = int | str
+# Keys per IN list: both databases cap the parameters of one statement (SQLite at 32,766,
+# PostgreSQL's protocol at 32,767), so more keys than this take one statement per chunk.
+KEYS_PER_STATEMENT = 10_000
+
+
+def key_chunks(keys: Sequence[Key]) -> list[list[Key]]:
+    return [list(keys[i : i + KEYS_PER_STATEMENT]) for i in range(0, len(keys), KEYS_PER_STATEMENT)]
 
 
 @dataclass(frozen=True)
@@ -168,19 +175,21 @@ class ChangesRepo(Repo):
         self._on_write(kind, account_id)
         stored = STORED[kind]
         c = stored.table.c
-        await self.conn.execute(
-            update(stored.table)
-            .where(*stored.where(account_id), c[stored.key].in_(list(keys)))
-            .values(**values, version=c.version + 1, **{stored.updated: at})
-        )
+        for chunk in key_chunks(keys):
+            await self.conn.execute(
+                update(stored.table)
+                .where(*stored.where(account_id), c[stored.key].in_(chunk))
+                .values(**values, version=c.version + 1, **{stored.updated: at})
+            )
 
     async def delete(self, kind: Kind, account_id: int, keys: Sequence[Key]) -> None:
         if not keys:
             return
         self._on_write(kind, account_id)
         stored = STORED[kind]
-        await self.conn.execute(
-            stored.table.delete().where(
-                *stored.where(account_id), stored.table.c[stored.key].in_(list(keys))
+        for chunk in key_chunks(keys):
+            await self.conn.execute(
+                stored.table.delete().where(
+                    *stored.where(account_id), stored.table.c[stored.key].in_(chunk)
+                )
             )
-        )

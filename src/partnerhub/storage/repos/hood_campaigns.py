@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, bindparam, select
 from partnerhub.domain.hood_campaigns import Campaign
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.storage.repos.base import LockableRead, Repo, as_utc
+from partnerhub.storage.repos.changes import key_chunks
 from partnerhub.storage.tables import hood_campaigns as campaigns
 
 _c = campaigns.c
@@ -86,11 +87,12 @@ class HoodCampaignsRepo(Repo):
 
     async def of_deals(self, account_id: int, deal_ids: Sequence[int]) -> builtins.list[Campaign]:
         """Every campaign of these deals, archived too, locked (a cascade's children)."""
-        if not deal_ids:
-            return []
-        stmt = (
-            select(campaigns)
-            .where(_c.account_id == account_id, _c.deal_id.in_(list(deal_ids)))
-            .order_by(_c.id)
-        )
-        return [_campaign(r) for r in await self.conn.execute(self.for_update(stmt))]
+        found: builtins.list[Campaign] = []
+        for chunk in key_chunks(deal_ids):
+            stmt = (
+                select(campaigns)
+                .where(_c.account_id == account_id, _c.deal_id.in_(chunk))
+                .order_by(_c.id)
+            )
+            found += [_campaign(r) for r in await self.conn.execute(self.for_update(stmt))]
+        return found
