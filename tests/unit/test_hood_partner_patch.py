@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from partnerhub.domain.hood_partners import UNSET, PartnerPatch
+from partnerhub.domain.hood_partners import PartnerPatch
+from partnerhub.domain.unset import UNSET
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.hood.partners.mapping import partner_patch
 

@@ -8,12 +8,12 @@ statuses the action is allowed from. partnerhub sends nothing: a transition chan
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from partnerhub.domain.unset import UNSET, Unset
 from partnerhub.errors import RuleViolation, ValidationFailed
 
 STATUSES = ("draft", "scheduled", "running", "paused", "canceled", "sent", "needs_decision")
@@ -165,13 +165,6 @@ def check_messages(messages: Sequence[Mapping[str, Any]], ab_test: object) -> No
             raise ValidationFailed.one(
                 "messages", f"messages: several messages on channel '{channel}' need ab_test."
             )
-
-
-class Unset(enum.Enum):
-    UNSET = enum.auto()
-
-
-UNSET = Unset.UNSET
 
 
 @dataclass(frozen=True, slots=True)

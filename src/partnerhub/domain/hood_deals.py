@@ -9,8 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from partnerhub.domain.hood_partners import UNSET, Unset
 from partnerhub.domain.numbers import canonical, json_number
+from partnerhub.domain.unset import UNSET, Unset
 from partnerhub.errors import ValidationFailed
 
 STATUSES = ("active", "inactive")

@@ -8,13 +8,13 @@ value set is identified by a keyed fingerprint, and the fingerprint that last pa
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from partnerhub.domain.history import REDACTED, Changes
+from partnerhub.domain.unset import UNSET, Unset
 
 STATUSES = ("active", "inactive")
 TYPES = ("sms", "email")
@@ -23,13 +23,6 @@ MASK = "****"
 # give little away; shorter secrets are answered as MASK alone.
 SHOWN_TAIL = 4
 MIN_LEN_FOR_TAIL = 12
-
-
-class Unset(enum.Enum):
-    UNSET = enum.auto()
-
-
-UNSET = Unset.UNSET
 
 
 def masked(secret: str) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any
 
 from partnerhub.domain.accounts import Member
+from partnerhub.domain.unset import UNSET, Unset
 from partnerhub.errors import ProblemList
 
 STATUSES = ("active", "inactive", "pending", "suspended", "terminated")
@@ -121,15 +121,6 @@ class PartnerDraft:
     payment_terms: dict[str, str] | None = None
     billing_address: dict[str, str] | None = None
     contacts: tuple[tuple[str, str], ...] = ()
-
-
-class Unset(enum.Enum):
-    """A PATCH field that was not sent (as opposed to one sent as `null`)."""
-
-    UNSET = "UNSET"
-
-
-UNSET: Final = Unset.UNSET
 
 
 @dataclass(frozen=True, slots=True)

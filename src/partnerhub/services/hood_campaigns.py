@@ -22,7 +22,6 @@ from partnerhub.domain.hood_campaign_fields import HOOD_TIME_FORMAT, OBJECT_FIEL
 from partnerhub.domain.hood_campaigns import (
     INTEGRATION_CHANNELS,
     STARTS,
-    UNSET,
     Campaign,
     CampaignDraft,
     CampaignPatch,
@@ -41,6 +40,7 @@ from partnerhub.domain.hood_effective import campaign_effective
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.domain.merge_patch import merge_patch
 from partnerhub.domain.objects import Kind
+from partnerhub.domain.unset import UNSET
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound, RuleViolation, ValidationFailed
 from partnerhub.services import change, history

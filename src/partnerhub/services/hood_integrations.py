@@ -20,7 +20,6 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.history import Changes, HistoryEntry
 from partnerhub.domain.hood_integrations import (
-    UNSET,
     Integration,
     IntegrationDraft,
     IntegrationPatch,
@@ -33,6 +32,7 @@ from partnerhub.domain.hood_integrations import (
 )
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.domain.objects import Kind
+from partnerhub.domain.unset import UNSET
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound
 from partnerhub.providers import Message, Provider, ProviderError, Transports

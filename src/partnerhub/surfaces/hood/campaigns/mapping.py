@@ -6,13 +6,13 @@ from typing import Any
 
 from partnerhub.domain.hood_campaign_fields import OBJECT_FIELDS
 from partnerhub.domain.hood_campaigns import (
-    UNSET,
     Campaign,
     CampaignDraft,
     CampaignPatch,
     MessageIn,
     Resume,
 )
+from partnerhub.domain.unset import UNSET
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
 from partnerhub.surfaces.hood.campaigns.schemas import (

@@ -6,12 +6,12 @@ from typing import Any
 
 from partnerhub.domain import ids
 from partnerhub.domain.hood_integrations import (
-    UNSET,
     IntegrationDraft,
     IntegrationPatch,
     IntegrationView,
     TestNotification,
 )
+from partnerhub.domain.unset import UNSET
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
 from partnerhub.surfaces.hood.integrations.schemas import (

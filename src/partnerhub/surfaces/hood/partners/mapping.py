@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from partnerhub.domain.hood_partners import (
-    UNSET,
     PartnerDraft,
     PartnerPatch,
     PartnerView,
     first_value_per_type,
 )
+from partnerhub.domain.unset import UNSET
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
 from partnerhub.surfaces.hood.contacts.mapping import contact_wire
