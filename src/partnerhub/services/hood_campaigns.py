@@ -399,9 +399,9 @@ async def archive(
 
 
 async def history_of(
-    uow: UnitOfWork, actor: Actor, *, campaign_id: int, limit: int, offset: int
+    uow: UnitOfWork, actor: Actor, *, object_id: int, limit: int, offset: int
 ) -> tuple[int, builtins.list[HistoryEntry]]:
-    await get(uow, actor, campaign_id=campaign_id)
+    await get(uow, actor, campaign_id=object_id)
     return await history.list(
-        uow, actor, object_type=OBJECT_TYPE, object_id=campaign_id, limit=limit, offset=offset
+        uow, actor, object_type=OBJECT_TYPE, object_id=object_id, limit=limit, offset=offset
     )

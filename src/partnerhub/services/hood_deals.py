@@ -181,9 +181,9 @@ async def archive(
 
 
 async def history_of(
-    uow: UnitOfWork, actor: Actor, *, deal_id: int, limit: int, offset: int
+    uow: UnitOfWork, actor: Actor, *, object_id: int, limit: int, offset: int
 ) -> tuple[int, builtins.list[HistoryEntry]]:
-    await _found(uow, actor, deal_id)
+    await _found(uow, actor, object_id)
     return await history.list(
-        uow, actor, object_type=OBJECT_TYPE, object_id=deal_id, limit=limit, offset=offset
+        uow, actor, object_type=OBJECT_TYPE, object_id=object_id, limit=limit, offset=offset
     )

@@ -235,12 +235,12 @@ async def delete(
 
 
 async def history_of(
-    uow: UnitOfWork, actor: Actor, *, integration_id: int, limit: int, offset: int
+    uow: UnitOfWork, actor: Actor, *, object_id: int, limit: int, offset: int
 ) -> tuple[int, builtins.list[HistoryEntry]]:
-    if await uow.hood_integrations.get(actor.account_id, integration_id) is None:
-        raise NotFound("integration", str(integration_id))
+    if await uow.hood_integrations.get(actor.account_id, object_id) is None:
+        raise NotFound("integration", str(object_id))
     return await history.list(
-        uow, actor, object_type=OBJECT_TYPE, object_id=integration_id, limit=limit, offset=offset
+        uow, actor, object_type=OBJECT_TYPE, object_id=object_id, limit=limit, offset=offset
     )
 
 

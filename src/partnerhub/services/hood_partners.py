@@ -9,7 +9,7 @@ from typing import Any
 
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
-from partnerhub.domain.history import diff
+from partnerhub.domain.history import HistoryEntry, diff
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.domain.hood_partners import (
     Partner,
@@ -22,7 +22,7 @@ from partnerhub.domain.hood_partners import (
 from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound, ValidationFailed
-from partnerhub.services import change, hood_cascades, hood_contacts
+from partnerhub.services import change, history, hood_cascades, hood_contacts
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 OBJECT_TYPE = Kind.HOOD_PARTNER.value
@@ -188,3 +188,12 @@ async def set_archived(
     if archived:
         await hood_cascades.partner_archived(uow, actor, partner_id=partner_id)
     return Partner(**{**_fields(current), "archived": flag, "version": version, "update_time": now})
+
+
+async def history_of(
+    uow: UnitOfWork, actor: Actor, *, object_id: int, limit: int, offset: int
+) -> tuple[int, builtins.list[HistoryEntry]]:
+    await get(uow, actor, partner_id=object_id)
+    return await history.list(
+        uow, actor, object_type=OBJECT_TYPE, object_id=object_id, limit=limit, offset=offset
+    )

@@ -24,7 +24,7 @@ from partnerhub.surfaces.hood.campaigns.schemas import (
     HoodCampaignReason,
     HoodCampaignResume,
 )
-from partnerhub.surfaces.hood.mapping import envelope, history_wire
+from partnerhub.surfaces.hood.mapping import envelope
 from partnerhub.surfaces.hood.routing import edge
 from partnerhub.surfaces.hood.schemas import HoodHistory
 
@@ -208,11 +208,6 @@ async def cancel_campaign(request: Request, campaign_id: str) -> Response:
     responses=routing.READ_ERRORS,
 )
 async def campaign_history(request: Request, campaign_id: str) -> Response:
-    actor = await edge.enter(request, *READ)
-    cid = ids.numeric(campaign_id, "campaign")
-    q = routing.list_query(request, query.PAGE_ONLY)
-    async with edge.read(request) as uow:
-        total, entries = await hood_campaigns.history_of(
-            uow, actor, campaign_id=cid, limit=q.per_page, offset=q.offset
-        )
-    return responses.json(envelope([history_wire(e) for e in entries], total))
+    return await routing.history_page(
+        request, READ, "campaign", campaign_id, hood_campaigns.history_of
+    )

@@ -19,7 +19,7 @@ from partnerhub.surfaces.hood.deals.schemas import (
     HoodDealList,
     HoodDealPatch,
 )
-from partnerhub.surfaces.hood.mapping import envelope, history_wire
+from partnerhub.surfaces.hood.mapping import envelope
 from partnerhub.surfaces.hood.routing import edge
 from partnerhub.surfaces.hood.schemas import HoodHistory
 
@@ -127,11 +127,4 @@ async def archive_deal(request: Request, deal_id: str) -> Response:
     responses=routing.READ_ERRORS,
 )
 async def deal_history(request: Request, deal_id: str) -> Response:
-    actor = await edge.enter(request, *READ)
-    did = ids.numeric(deal_id, "deal")
-    q = routing.list_query(request, query.PAGE_ONLY)
-    async with edge.read(request) as uow:
-        total, entries = await hood_deals.history_of(
-            uow, actor, deal_id=did, limit=q.per_page, offset=q.offset
-        )
-    return responses.json(envelope([history_wire(e) for e in entries], total))
+    return await routing.history_page(request, READ, "deal", deal_id, hood_deals.history_of)

@@ -22,7 +22,7 @@ from partnerhub.surfaces.hood.integrations.schemas import (
     HoodIntegrationPatch,
     HoodTestNotification,
 )
-from partnerhub.surfaces.hood.mapping import envelope, history_wire
+from partnerhub.surfaces.hood.mapping import envelope
 from partnerhub.surfaces.hood.routing import edge
 from partnerhub.surfaces.hood.schemas import HoodHistory
 
@@ -166,14 +166,9 @@ async def delete_integration(request: Request, integration_id: str) -> Response:
     responses=routing.READ_ERRORS,
 )
 async def integration_history(request: Request, integration_id: str) -> Response:
-    actor = await edge.enter(request, *READ)
-    iid = ids.numeric(integration_id, "integration")
-    q = routing.list_query(request, query.PAGE_ONLY)
-    async with edge.read(request) as uow:
-        total, entries = await hood_integrations.history_of(
-            uow, actor, integration_id=iid, limit=q.per_page, offset=q.offset
-        )
-    return responses.json(envelope([history_wire(e) for e in entries], total))
+    return await routing.history_page(
+        request, READ, "integration", integration_id, hood_integrations.history_of
+    )
 
 
 @router.post(

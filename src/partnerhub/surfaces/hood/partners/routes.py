@@ -9,10 +9,10 @@ from starlette.responses import Response
 
 from partnerhub.domain import ids
 from partnerhub.domain.versioning import etag
-from partnerhub.services import history, hood_partners
+from partnerhub.services import hood_partners
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.hood import query, routing
-from partnerhub.surfaces.hood.mapping import envelope, history_wire
+from partnerhub.surfaces.hood.mapping import envelope
 from partnerhub.surfaces.hood.partners import mapping
 from partnerhub.surfaces.hood.partners.schemas import (
     HoodPartner,
@@ -150,17 +150,6 @@ async def unarchive_partner(request: Request, partner_id: str) -> Response:
     responses=routing.READ_ERRORS,
 )
 async def partner_history(request: Request, partner_id: str) -> Response:
-    actor = await edge.enter(request, *routing.PARTNERS_READ)
-    pid = ids.numeric(partner_id, "partner")
-    q = routing.list_query(request, query.PAGE_ONLY)
-    async with edge.read(request) as uow:
-        await hood_partners.get(uow, actor, partner_id=pid)
-        total, entries = await history.list(
-            uow,
-            actor,
-            object_type=hood_partners.OBJECT_TYPE,
-            object_id=pid,
-            limit=q.per_page,
-            offset=q.offset,
-        )
-    return responses.json(envelope([history_wire(e) for e in entries], total))
+    return await routing.history_page(
+        request, routing.PARTNERS_READ, "partner", partner_id, hood_partners.history_of
+    )
