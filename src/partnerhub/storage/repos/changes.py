@@ -51,24 +51,14 @@ class Stored:
     key: str = "id"
     scope: Mapping[str, Any] = field(default_factory=dict)  # fixed column values of the kind
     generated_key: bool = True  # the database issues the key on insert
+    # Columns derived from the key the database issues: inserted as `insert_defaults`, then
+    # filled by the statement `complete(account_id)` makes (one for any number of rows).
+    insert_defaults: Mapping[str, Any] = field(default_factory=dict)
+    complete: Callable[[int], Executable] | None = None
 
     def where(self, account_id: Any) -> list[ColumnElement[bool]]:
         c = self.table.c
         return [c.account_id == account_id, *(c[k] == v for k, v in self.scope.items())]
-
-
-_CRM = {"object_type": CRM_OBJECT_TYPE}
-STORED: dict[Kind, Stored] = {
-    Kind.HOOD_PARTNER: Stored(hood_partners, "update_time"),
-    Kind.HOOD_CONTACT: Stored(hood_partner_contacts, "update_time", generated_key=False),
-    Kind.HOOD_INTEGRATION: Stored(hood_integrations, "update_time"),
-    Kind.HOOD_DEAL: Stored(hood_deals, "update_time"),
-    Kind.HOOD_CAMPAIGN: Stored(hood_campaigns, "update_time"),
-    Kind.CORE_PARTNER: Stored(core_partners, "date_updated"),
-    Kind.CRM_OBJECT: Stored(crm_objects, "updated_at", scope=_CRM),
-    Kind.CRM_PROPERTY: Stored(crm_properties, "updated_at", "name", _CRM, generated_key=False),
-    Kind.CRM_GROUP: Stored(crm_property_groups, "updated_at", "name", _CRM, generated_key=False),
-}
 
 
 @lru_cache(maxsize=512)
@@ -95,6 +85,22 @@ def _core_paths(account_id: int) -> Executable:
     )
 
 
+_CRM = {"object_type": CRM_OBJECT_TYPE}
+STORED: dict[Kind, Stored] = {
+    Kind.HOOD_PARTNER: Stored(hood_partners, "update_time"),
+    Kind.HOOD_CONTACT: Stored(hood_partner_contacts, "update_time", generated_key=False),
+    Kind.HOOD_INTEGRATION: Stored(hood_integrations, "update_time"),
+    Kind.HOOD_DEAL: Stored(hood_deals, "update_time"),
+    Kind.HOOD_CAMPAIGN: Stored(hood_campaigns, "update_time"),
+    Kind.CORE_PARTNER: Stored(
+        core_partners, "date_updated", insert_defaults={"path": ""}, complete=_core_paths
+    ),
+    Kind.CRM_OBJECT: Stored(crm_objects, "updated_at", scope=_CRM),
+    Kind.CRM_PROPERTY: Stored(crm_properties, "updated_at", "name", _CRM, generated_key=False),
+    Kind.CRM_GROUP: Stored(crm_property_groups, "updated_at", "name", _CRM, generated_key=False),
+}
+
+
 class ChangesRepo(Repo):
     def __init__(
         self, conn: Conn, dialect: str, *, on_write: Callable[[Kind, int], None] | None = None
@@ -118,9 +124,10 @@ class ChangesRepo(Repo):
             return []
         self._on_write(kind, account_id)
         stored = STORED[kind]
-        full = [{**row, **stored.scope, "account_id": account_id} for row in rows]
-        if kind is Kind.CORE_PARTNER:
-            full = [{**row, "path": ""} for row in full]
+        full = [
+            {**stored.insert_defaults, **row, **stored.scope, "account_id": account_id}
+            for row in rows
+        ]
         if if_absent:
             assert not stored.generated_key and len(full) == 1
             dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
@@ -140,8 +147,8 @@ class ChangesRepo(Repo):
             key = stored.table.c[stored.key]
             statement = stored.table.insert().returning(key, sort_by_parameter_order=True)
             keys = [row[0] for row in await self.conn.execute(statement, full)]
-        if kind is Kind.CORE_PARTNER:
-            await self.conn.execute(_core_paths(account_id))
+        if stored.complete is not None:
+            await self.conn.execute(stored.complete(account_id))
         return keys
 
     async def update(
