@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import Request
 from starlette.responses import Response
 
-from partnerhub.domain.hood_listquery import select_items
 from partnerhub.services import hood_providers
 from partnerhub.surfaces.common import responses
 from partnerhub.surfaces.hood import query, routing
@@ -28,8 +27,9 @@ router = routing.resource_router()
 async def list_providers(request: Request) -> Response:
     await edge.enter(request, *READ)
     q = routing.list_query(request, query.PROVIDERS)
-    total, page = select_items(q, [mapping.provider_wire(p) for p in hood_providers.list()])
-    return responses.json(envelope([select_fields(dict(p), q.fields) for p in page], total))
+    total, found = hood_providers.list(query=q)
+    items = [select_fields(mapping.provider_wire(p), q.fields) for p in found]
+    return responses.json(envelope(items, total))
 
 
 @router.get(
