@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     text,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -247,6 +249,8 @@ history = Table(
     Column("action", String(20), nullable=False),
     Column("surface", String(10), nullable=False),
     Column("token_id", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
+    # Who, when no token did: "basic:<partner_sid>" (HTTP Basic on Core). NULL: token or surface.
+    Column("source", String(80), nullable=True),
     Column("changed_at", Timestamp, nullable=False),
     Column("changes", Json, nullable=False),
     Index("ix_history_object", "account_id", "object_type", "object_id", "id"),
@@ -354,6 +358,8 @@ core_partners = Table(
     Column("version", Integer, nullable=False),
     Column("login", String(128), nullable=False, unique=True),
     Column("password_hash", String(255), nullable=False),
+    # CarrierX's system attribute: may the login and password be sent as HTTP Basic credentials.
+    Column("allow_basic_authentication", Boolean, nullable=False, server_default=true()),
     Column("name", String(255), nullable=True),
     Column("company_name", String(255), nullable=True),
     Column("address1", String(255), nullable=True),
