@@ -45,6 +45,21 @@ class Settings(BaseSettings):
     token_cache_seconds: float = Field(
         2.0, ge=0, description="how long a verified token is trusted before it is looked up again"
     )
+    login_cache_seconds: float = Field(
+        10.0,
+        ge=0,
+        description="how long a checked Core login and password are trusted on a worker "
+        "(HTTP Basic, POST /oauth/token) before the password is verified again",
+    )
+    password_checks_per_second: int = Field(
+        10,
+        ge=1,
+        description="password verifications per second for the whole deployment (per worker "
+        "without Redis); beyond it 429",
+    )
+    password_checks_per_client_per_minute: int = Field(
+        60, ge=1, description="password verifications per client address and minute"
+    )
     hood_default_tier: HoodTier = Field("C", description="Hood rate-limit tier of new accounts")
     core_rate_per_minute: int = Field(
         600, ge=1, description="Core rate limit per account and minute (CarrierX documents none)"

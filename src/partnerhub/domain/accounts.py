@@ -38,7 +38,8 @@ class TokenInfo:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who is acting: the token's account and scopes, and the surface it came through."""
+    """Who is acting: the token's (or the Basic credentials') account and scopes, and the
+    surface it came through."""
 
     account_id: int
     token_id: int | None
@@ -48,6 +49,8 @@ class Actor:
     surface: Surface = "cli"
     # Core: the partner this token acts as (None: the account's root partner).
     core_partner_id: int | None = None
+    # Who acts when no token does, for history ("basic:<partner_sid>": Core HTTP Basic).
+    source: str | None = None
 
     def has_any(self, *scopes: str) -> bool:
         return any(s in self.scopes for s in scopes)

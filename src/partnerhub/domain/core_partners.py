@@ -175,6 +175,8 @@ class CorePartner:
     transformations: list[Any]
     date_created: datetime
     date_updated: datetime
+    # CarrierX's system attribute: not part of the Core object (see AUTHENTICATION_FIELDS).
+    allow_basic_authentication: bool = True
 
     def public(self) -> dict[str, Any]:
         """Every key of the Core object, with its Core value (timestamps formatted)."""
@@ -195,6 +197,19 @@ def public_values(values: Mapping[str, Any]) -> dict[str, Any]:
     public["available_scopes"] = list(public["available_scopes"])
     public["date_created"] = core_time(public["date_created"])
     return public
+
+
+# How the partner authenticates (partnerhub's /partners/{sid}/authentication): its password and
+# CarrierX's `allow_basic_authentication` system attribute. Not part of the Core object.
+AUTHENTICATION_FIELDS = ("allow_basic_authentication", "password")
+
+
+@dataclass(frozen=True, slots=True)
+class AuthenticationChange:
+    """What a PATCH of the authentication settings sets (None: left as it is)."""
+
+    allow_basic_authentication: bool | None = None
+    password: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,8 +32,13 @@ class HistoryEntry:
     token_id: int | None
     changed_at: datetime
     changes: Changes
+    # Who, when no token did and the surface alone would not say: "basic:<partner_sid>".
+    source: str | None = None
 
     @property
-    def source(self) -> str:
-        """Who made the change: the token, or the surface when no token did (CLI, demo)."""
+    def author(self) -> str:
+        """Who made the change: the token, the credentials (Core HTTP Basic), or the surface
+        when neither did (CLI, demo)."""
+        if self.source is not None:
+            return self.source
         return f"token:{self.token_id}" if self.token_id is not None else f"surface:{self.surface}"

@@ -64,6 +64,7 @@ def _entry(
         token_id=actor.token_id,
         changed_at=at,
         changes=changes,
+        source=actor.source,
     )
 
 

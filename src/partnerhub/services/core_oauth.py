@@ -1,26 +1,23 @@
-"""Core OAuth: the password grant. A partner's login and password buy a foundation token
-(`ph_…`) bound to that partner, with (a subset of) the partner's scopes."""
+"""Core OAuth: the password grant. A partner's login and password (checked by
+`password_checks`) buy a foundation token (`ph_…`) bound to that partner, with (a subset of) the
+partner's scopes."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from partnerhub.auth import passwords
 from partnerhub.domain.accounts import TokenInfo
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.core_partners import CorePartner
-from partnerhub.errors import Unauthenticated, ValidationFailed
+from partnerhub.errors import ValidationFailed
 from partnerhub.services import accounts
 from partnerhub.storage.unit_of_work import UnitOfWork
 
 DEFAULT_LIFETIME = timedelta(hours=24)
 MAX_LIFETIME_SECONDS = 365 * 24 * 3600
-# Verified against when the login is unknown, so both paths cost one argon2 verification.
-_DUMMY_HASH = passwords.hash_password("partnerhub-no-such-login")
 TOKEN_SID_NAMESPACE = uuid.UUID("6f1d0a52-43a5-4d0e-9a3c-6c1b0f0e2a11")
 
 
@@ -65,15 +62,6 @@ def password_grant(form: Mapping[str, str]) -> PasswordGrant:
         name=form.get("name"),
         lifetime=lifetime(form.get("access_token_expires_in")),
     )
-
-
-async def authenticate(uow: UnitOfWork, *, login: str, password: str) -> CorePartner:
-    found = await uow.core_partners.get_by_login(login) if login else None
-    stored = found[1] if found else _DUMMY_HASH
-    ok = await asyncio.to_thread(passwords.verify_password, stored, password)
-    if found is None or not ok:
-        raise Unauthenticated("Bad credentials.")
-    return found[0]
 
 
 def requested_scopes(partner: CorePartner, scope: str | None) -> tuple[str, ...]:

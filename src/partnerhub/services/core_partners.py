@@ -16,7 +16,12 @@ from partnerhub.auth.scopes import CORE_SCOPES
 from partnerhub.domain import core_partners as rules
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
-from partnerhub.domain.core_partners import CoreDraft, CorePartner, HierarchyForbidden
+from partnerhub.domain.core_partners import (
+    AuthenticationChange,
+    CoreDraft,
+    CorePartner,
+    HierarchyForbidden,
+)
 from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.domain.history import REDACTED, HistoryEntry, diff
 from partnerhub.domain.objects import Kind
@@ -323,8 +328,9 @@ async def replace(
 
 async def delete(
     uow: UnitOfWork, actor: Actor, *, partner_sid: str, if_match: str | None = None
-) -> None:
-    """Delete a descendant that has no sub-partners (its tokens go with it)."""
+) -> CorePartner:
+    """Delete a descendant that has no sub-partners (its tokens go with it); returns it as it
+    was."""
     me = await acting(uow, actor)
     target = await _visible(uow, me, partner_sid, lock=True)
     check_if_match(if_match, target.version)
@@ -338,6 +344,44 @@ async def delete(
         _target(target),
         changes={k: {"old": v, "new": None} for k, v in sorted(target.public().items())},
     )
+    return target
+
+
+async def set_authentication(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    partner_sid: str,
+    settings: AuthenticationChange,
+    if_match: str | None = None,
+) -> CorePartner:
+    """Change a partner's password and/or `allow_basic_authentication`: the partner itself or
+    an ancestor (a descendant does not see its ancestors: 404). The password is hashed here and
+    appears in history only as "[redacted]"."""
+    me = await acting(uow, actor)
+    target = await _visible(uow, me, partner_sid, lock=True)
+    check_if_match(if_match, target.version)
+    values: dict[str, Any] = {}
+    changes: dict[str, Any] = {}
+    allow = settings.allow_basic_authentication
+    if allow is not None and allow != target.allow_basic_authentication:
+        values["allow_basic_authentication"] = allow
+        changes["allow_basic_authentication"] = {
+            "old": target.allow_basic_authentication,
+            "new": allow,
+        }
+    if settings.password is not None:
+        values["password_hash"] = await asyncio.to_thread(
+            passwords.hash_password, settings.password
+        )
+        changes["password"] = {"old": REDACTED, "new": REDACTED}
+    if not values:
+        return target
+    now = utcnow()
+    version = await change.update(
+        uow, actor, _target(target), values=values, changes=changes, at=now
+    )
+    return target.with_values({**values, "version": version, "date_updated": now})
 
 
 async def history_of(

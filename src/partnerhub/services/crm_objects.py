@@ -477,7 +477,7 @@ async def value_history(
                     "" if e.changes[name].get("new") is None else str(e.changes[name]["new"]),
                     e.changed_at,
                     "API",
-                    e.source,
+                    e.author,
                 )
                 for e in entries
                 if e.action in ("create", "update") and name in e.changes

@@ -11,6 +11,7 @@ from partnerhub.config import Settings
 from partnerhub.providers import Transports
 from partnerhub.ratelimit import RateLimiter
 from partnerhub.services.accounts import TokenVerifier
+from partnerhub.services.password_checks import PasswordChecks
 from partnerhub.storage.database import Database
 from partnerhub.storage.unit_of_work import UnitOfWork
 
@@ -25,20 +26,30 @@ class Runtime:
     limiter: RateLimiter
     secrets: Secrets
     transports: Transports
+    password_checks: PasswordChecks
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         db = Database.open(settings.database_url, pool_size=settings.db_pool_size)
+        limiter = RateLimiter(settings.redis_url)
         return cls(
             settings=settings,
             db=db,
             tokens=TokenVerifier(db, cache_seconds=settings.token_cache_seconds),
-            limiter=RateLimiter(settings.redis_url),
+            limiter=limiter,
             secrets=build_secrets(settings),
             transports=build_transports(settings),
+            password_checks=PasswordChecks(
+                db,
+                limiter,
+                cache_seconds=settings.login_cache_seconds,
+                per_second=settings.password_checks_per_second,
+                per_client_per_minute=settings.password_checks_per_client_per_minute,
+            ),
         )
 
     async def close(self) -> None:
+        self.password_checks.close()
         await self.transports.http.aclose()
         await self.limiter.close()
         await self.db.dispose()

@@ -10,7 +10,7 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.services import core_partners
 from surfaces.core.kit import PARTNERS, assert_error, create, root
 
-ENTRY_KEYS = ["action", "changed_at", "changes", "surface", "token_id", "version"]
+ENTRY_KEYS = ["action", "changed_at", "changes", "source", "surface", "token_id", "version"]
 
 
 async def _history(world: World, tenant: Tenant, sid: str, **params: str) -> dict[str, Any]:

@@ -82,6 +82,7 @@ def _partner(row: Any) -> CorePartner:
         transformations=list(row.transformations or []),
         date_created=as_utc(row.date_created),
         date_updated=as_utc(row.date_updated),
+        allow_basic_authentication=bool(row.allow_basic_authentication),
     )
 
 

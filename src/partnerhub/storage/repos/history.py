@@ -26,6 +26,7 @@ _INSERT = Prepared(
         "token_id",
         "changed_at",
         "changes",
+        "source",
     ),
 )
 
@@ -41,6 +42,7 @@ def _row(account_id: int, entry: HistoryEntry) -> dict[str, Any]:
         "token_id": entry.token_id,
         "changed_at": entry.changed_at,
         "changes": entry.changes,
+        "source": entry.source,
     }
 
 
@@ -73,6 +75,7 @@ class HistoryRepo(Repo):
                 token_id=r.token_id,
                 changed_at=as_utc(r.changed_at),
                 changes=r.changes,
+                source=r.source,
             )
             for r in rows
         ]

@@ -6,6 +6,8 @@ then stay a few lines of translation.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from starlette.responses import Response
 
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
-from partnerhub.errors import MissingScope, RateLimited, Unavailable
+from partnerhub.errors import MissingScope, RateLimited, Unauthenticated, Unavailable
 from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable, WindowState
 from partnerhub.services import idempotency
 from partnerhub.services.runtime import Runtime, UnitOfWork
@@ -29,6 +31,19 @@ from partnerhub.surfaces.common.body import (
 from partnerhub.surfaces.common.context import add_response_headers
 
 REPLAYED_HEADERS = ("content-type", "etag", "location")
+MALFORMED_BASIC = (
+    "Malformed HTTP Basic credentials: send base64 of UTF-8 login:password "
+    "(curl -u login:password)."
+)
+MISSING = "Missing or malformed bearer token: send Authorization: Bearer <token>."
+MISSING_BASIC_OR_BEARER = (
+    "Missing credentials: send Authorization: Bearer <token>, or the partner's login and "
+    "password as HTTP Basic credentials."
+)
+BEARER_ONLY = (
+    "This API takes a bearer token (Authorization: Bearer <token>); HTTP Basic credentials "
+    "are accepted on the Core API (/core/v2) only."
+)
 
 
 def runtime(request: Request) -> Runtime:
@@ -42,6 +57,26 @@ def bearer(request: Request) -> str | None:
         return None
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" else None
+
+
+def basic(request: Request) -> tuple[str, str] | None:
+    """(login, password) from `Authorization: Basic …`; None when the scheme is another one;
+    Unauthenticated when it is Basic but not base64 of UTF-8 `login:password`."""
+    scheme, _, value = (request.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise Unauthenticated(MALFORMED_BASIC) from None
+    login, colon, password = decoded.partition(":")
+    if not colon or not login:
+        raise Unauthenticated(MALFORMED_BASIC)
+    return login, password
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +106,32 @@ class Edge:
     surface: str
     policies: PolicyChooser
     limit_headers: Callable[[Decision], dict[str, str]]
+    # Core: a partner's login and password as HTTP Basic credentials, besides bearer tokens.
+    accepts_basic: bool = False
+
+    async def _authenticate(self, request: Request, rt: Runtime) -> Actor:
+        credentials = basic(request)
+        if credentials is None:
+            secret = bearer(request)
+            if secret is None:
+                raise Unauthenticated(MISSING_BASIC_OR_BEARER if self.accepts_basic else MISSING)
+            return await rt.tokens.verify(secret)
+        if not self.accepts_basic:
+            raise Unauthenticated(BEARER_ONLY)
+        login, password = credentials
+        return await rt.password_checks.basic_actor(login, password, client=client_address(request))
 
     async def enter(
         self, request: Request, *scopes: str, extra: PolicyChooser | None = None
     ) -> Actor:
-        """Authenticate, spend one unit of each of the account's budgets, then check the scope.
+        """Authenticate (a bearer token; on Core also HTTP Basic), spend one unit of each of the
+        account's budgets, then check the scope.
 
         Each policy is a budget of its own (a burst window, a daily one, a per-route one such as
         CRM search in `extra`); the response headers are rendered from all of their windows.
         """
         rt = runtime(request)
-        actor = (await rt.tokens.verify(bearer(request))).via(self.surface)
+        actor = (await self._authenticate(request, rt)).via(self.surface)
         request.scope.setdefault("state", {})["account_id"] = actor.account_id
         chosen = [*self.policies(actor, rt.settings)]
         if extra is not None:

@@ -75,5 +75,10 @@ def _items(exc: DomainError, status: int) -> list[dict[str, str | None]]:
 def render(request: Request, exc: DomainError) -> Response:
     status = status_of(exc)
     body = {"errors": _items(exc, status), "message": message_of(exc, status)}
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return responses.json(body, status, headers)
+    headers: dict[str, str] = {}
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    if status == 401:
+        # HTTP: a 401 names the schemes it would take; Core takes HTTP Basic (and bearer tokens).
+        headers["WWW-Authenticate"] = 'Basic realm="partnerhub"'
+    return responses.json(body, status, headers or None)

@@ -8,14 +8,25 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from partnerhub.domain import core_partners as rules
-from partnerhub.domain.core_partners import CoreDraft, CorePartner, core_time, without_nulls
+from partnerhub.domain.core_partners import (
+    AUTHENTICATION_FIELDS,
+    AuthenticationChange,
+    CoreDraft,
+    CorePartner,
+    core_time,
+    without_nulls,
+)
 from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
 from partnerhub.services import core_oauth
 from partnerhub.services.core_oauth import IssuedToken, PasswordGrant
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
-from partnerhub.surfaces.core.schemas import CorePartnerCreate, CorePartnerPatch
+from partnerhub.surfaces.core.schemas import (
+    CoreAuthenticationPatch,
+    CorePartnerCreate,
+    CorePartnerPatch,
+)
 
 NOT_NULLABLE = ("name", *rules.NESTED_OBJECTS, *rules.NESTED_ARRAYS)
 
@@ -70,7 +81,12 @@ def partner_draft(body: Any) -> CoreDraft:
 def partner_changes(body: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(updatable fields sent, validated; read-only/create-only fields echoed, as sent)."""
     raw = _object(body)
-    _refuse(raw, ("password",), "cannot be changed through PATCH or PUT.", "NOT_UPDATABLE")
+    _refuse(
+        raw,
+        ("password",),
+        "cannot be changed through PATCH or PUT: use PATCH /partners/{partner_sid}/authentication.",
+        "NOT_UPDATABLE",
+    )
     echoed = {k: raw[k] for k in rules.NOT_UPDATABLE if k in raw}
     rest = {k: v for k, v in raw.items() if k not in echoed}
     refuse_nulls(rest, NOT_NULLABLE)
@@ -175,12 +191,31 @@ def token_wire(issued: IssuedToken) -> dict[str, Any]:
     }
 
 
+def authentication_changes(body: Any) -> AuthenticationChange:
+    raw = _object(body)
+    refuse_nulls(raw, AUTHENTICATION_FIELDS)
+    data = validate(CoreAuthenticationPatch, raw)
+    return AuthenticationChange(
+        allow_basic_authentication=data.allow_basic_authentication,
+        password=data.password,
+    )
+
+
+def authentication_wire(partner: CorePartner) -> dict[str, Any]:
+    return {
+        "allow_basic_authentication": partner.allow_basic_authentication,
+        "login": partner.login,
+        "partner_sid": partner.partner_sid,
+    }
+
+
 def history_wire(entry: HistoryEntry, query: CoreListQuery | None = None) -> dict[str, Any]:
     wire: dict[str, Any] = sort_keys(
         {
             "action": entry.action,
             "changed_at": core_time(entry.changed_at),
             "changes": entry.changes,
+            "source": entry.author,
             "surface": entry.surface,
             "token_id": str(entry.token_id) if entry.token_id is not None else None,
             "version": entry.version,

@@ -13,14 +13,15 @@ from partnerhub.domain.core_partners import check_nested_objects
 from partnerhub.domain.core_query import CoreListQuery, ListSpec, parse_list_query
 from partnerhub.domain.versioning import etag
 from partnerhub.errors import UnsupportedMediaType
-from partnerhub.ratelimit import Policy, Window
 from partnerhub.services import core_oauth, core_partners
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.body import raw_body
-from partnerhub.surfaces.common.edge import Edge, runtime, spend
+from partnerhub.surfaces.common.edge import Edge, client_address, runtime
 from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
 from partnerhub.surfaces.core import mapping, query, ratelimits
 from partnerhub.surfaces.core.schemas import (
+    CoreAuthentication,
+    CoreAuthenticationPatch,
     CoreError,
     CoreHistory,
     CoreOAuthToken,
@@ -33,7 +34,7 @@ from partnerhub.surfaces.core.schemas import (
 
 PREFIX = "/core/v2"
 router = APIRouter(prefix=PREFIX, tags=["Core"])
-edge = Edge("core", ratelimits.policies, x_ratelimit_headers)
+edge = Edge("core", ratelimits.policies, x_ratelimit_headers, accepts_basic=True)
 
 READ = ("partners.manage", "partners.read")
 CREATE = ("partners.manage", "partners.create")
@@ -42,8 +43,6 @@ DELETE = ("partners.manage", "partners.delete")
 READ_ERRORS = openapi.errors(CoreError, 401, 403, 404, 422, 429)
 WRITE_ERRORS = openapi.errors(CoreError, 400, 401, 403, 404, 409, 412, 413, 415, 422, 429)
 FORM = "application/x-www-form-urlencoded"
-# Password guessing: at most this many attempts per login and minute, whatever the account.
-LOGIN_ATTEMPTS = Policy("core-oauth-login", (Window(20, 60, "60s"),))
 
 
 def _query(request: Request, spec: ListSpec) -> CoreListQuery:
@@ -82,9 +81,11 @@ async def oauth_token(request: Request) -> Response:
     grant = mapping.password_grant(
         await raw_body(request, runtime(request).settings.max_body_bytes)
     )
-    await spend(request, LOGIN_ATTEMPTS, f"core-oauth:{grant.login.lower()[:128]}")
-    async with edge.read(request) as uow:
-        partner = await core_oauth.authenticate(uow, login=grant.login, password=grant.password)
+    partner = (
+        await runtime(request).password_checks.check(
+            grant.login, grant.password, client=client_address(request)
+        )
+    ).partner
     scopes = core_oauth.requested_scopes(partner, grant.scope)
     async with edge.write(request) as uow:
         issued = await core_oauth.issue(
@@ -224,10 +225,57 @@ async def delete_partner(request: Request, partner_sid: str) -> Response:
     actor = await edge.enter(request, *DELETE)
     sid = _sid(partner_sid)
     async with edge.write(request) as uow:
-        await core_partners.delete(
+        deleted = await core_partners.delete(
             uow, actor, partner_sid=sid, if_match=request.headers.get("if-match")
         )
+    runtime(request).password_checks.forget([deleted.id])
     return responses.no_content()
+
+
+@router.get(
+    "/partners/{partner_sid}/authentication",
+    operation_id="core_get_partner_authentication",
+    summary="How a partner authenticates: its login and allow_basic_authentication (partnerhub)",
+    response_model=CoreAuthentication,
+    responses=READ_ERRORS,
+)
+async def get_partner_authentication(request: Request, partner_sid: str) -> Response:
+    actor = await edge.enter(request, *READ)
+    sid = _sid(partner_sid)
+    async with edge.read(request) as uow:
+        partner = await core_partners.get(uow, actor, partner_sid=sid)
+    return _authentication(partner)
+
+
+@router.patch(
+    "/partners/{partner_sid}/authentication",
+    operation_id="core_patch_partner_authentication",
+    summary="Change a partner's password or allow_basic_authentication (the partner itself or "
+    "an ancestor; partnerhub)",
+    response_model=CoreAuthentication,
+    responses=WRITE_ERRORS,
+    openapi_extra=openapi.body(CoreAuthenticationPatch),
+)
+async def patch_partner_authentication(request: Request, partner_sid: str) -> Response:
+    actor = await edge.enter(request, *UPDATE)
+    sid = _sid(partner_sid)
+    settings = mapping.authentication_changes((await edge.json_body(request)).data)
+    async with edge.write(request) as uow:
+        partner = await core_partners.set_authentication(
+            uow,
+            actor,
+            partner_sid=sid,
+            settings=settings,
+            if_match=request.headers.get("if-match"),
+        )
+    runtime(request).password_checks.forget([partner.id])
+    return _authentication(partner)
+
+
+def _authentication(partner: Any) -> Response:
+    return responses.json(
+        mapping.authentication_wire(partner), headers={"ETag": etag(partner.version)}
+    )
 
 
 @router.get(

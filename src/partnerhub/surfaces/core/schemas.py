@@ -219,10 +219,30 @@ class CoreOAuthToken(BaseModel):
     token_type: Literal["bearer"]
 
 
+class CoreAuthenticationPatch(_In):
+    """PATCH /partners/{sid}/authentication (partnerhub): the partner's password and
+    CarrierX's `allow_basic_authentication` system attribute. The partner itself or an
+    ancestor may change them, never a descendant."""
+
+    allow_basic_authentication: bool | None = Field(
+        None, description="false: the login and password are refused as HTTP Basic credentials"
+    )
+    password: Password | None = Field(None, description="write-only; stored as an argon2 hash")
+
+
+class CoreAuthentication(BaseModel):
+    allow_basic_authentication: bool
+    login: str
+    partner_sid: str
+
+
 class CoreHistoryEntry(BaseModel):
     action: Literal["create", "update", "delete"]
     changed_at: str
     changes: dict[str, dict[str, Any]] = Field(description="field → {new, old}")
+    source: str = Field(
+        description='who: "token:<id>", "basic:<partner_sid>" (HTTP Basic) or "surface:cli"'
+    )
     surface: str
     token_id: str | None
     version: int

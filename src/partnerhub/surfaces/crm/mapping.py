@@ -283,7 +283,7 @@ def change_wire(entry: HistoryEntry) -> dict[str, Any]:
         "action": entry.action,
         "changedAt": iso_datetime(entry.changed_at),
         "sourceType": "API",
-        "sourceId": entry.source,
+        "sourceId": entry.author,
         "surface": entry.surface,
         "changes": entry.changes,
     }
