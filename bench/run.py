@@ -55,6 +55,7 @@ class Target:
     path: str  # may contain {id}
     body: str = ""
     connections: int | None = None  # instead of --connections
+    flood: bool = False  # with --connections of unauthenticated POST /oauth/token beside it
 
 
 TARGETS = [
@@ -84,6 +85,11 @@ TARGETS = [
     ),
     Target("core GET", "core", "GET", "GET", "/core/v2/partners/{id}"),
     Target("core list", "core", "LIST", "GET", "/core/v2/partners?limit=25"),
+    # The same GET while as many connections guess passwords at POST /oauth/token (random
+    # logins): what the password-check budget leaves an authenticated client (compare core GET).
+    Target(
+        "core GET under oauth flood", "core", "GET", "GET", "/core/v2/partners/{id}", flood=True
+    ),
     Target(
         "crm PATCH",
         "crm",
@@ -236,6 +242,22 @@ def run_wrk(
     return result
 
 
+def start_flood(
+    wrk: str, base: str, args: argparse.Namespace, connections: int
+) -> subprocess.Popen[str]:
+    seconds = args.warmup + args.duration + 1
+    cmd = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    cmd += ["-s", str(BENCH / "wrk" / "oauth_flood.lua"), base]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def finish_flood(flood: subprocess.Popen[str]) -> str:
+    """What the flood got: its request rate (answers are 401, 429 or 503)."""
+    out, _ = flood.communicate(timeout=120)
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    return f"flood: {match[1] if match else '?'} oauth req/s beside it"
+
+
 def run_pgbench(
     url: str, script: str, seconds: int, clients: int, variables: dict[str, Any]
 ) -> float:
@@ -340,9 +362,11 @@ def bench(args: argparse.Namespace) -> Report:
                 continue
             ids = work / f"{target.surface}.ids"
             connections = target.connections or args.connections
+            flood = start_flood(wrk, base, args, connections) if target.flood else None
             if args.warmup:
                 run_wrk(wrk, base, target, ids, token, args.warmup, connections)
             res = run_wrk(wrk, base, target, ids, token, args.duration, connections)
+            flooded = finish_flood(flood) if flood is not None else ""
             row = Row(
                 target=target.name,
                 rps=round(res["requests"] / (res["duration_us"] / 1e6), 1),
@@ -354,6 +378,7 @@ def bench(args: argparse.Namespace) -> Report:
                 + res["write_errors"]
                 + res["timeouts"],
                 requests=res["requests"],
+                note=flooded,
             )
             report.rows.append(row)
             log(f"{row.target}: {row.rps} req/s, p50 {row.p50_ms} ms, p99 {row.p99_ms} ms")
@@ -380,8 +405,15 @@ def bench(args: argparse.Namespace) -> Report:
 
 
 def annotate(report: Report) -> None:
+    alone = {row.target: row.rps for row in report.rows}
     for row in report.rows:
         kind = row.target.split()[1]
+        if row.target.endswith("under oauth flood"):
+            unflooded = alone.get(row.target.removesuffix(" under oauth flood"))
+            if unflooded:
+                share = 100 * row.rps / unflooded
+                row.note = f"{share:.0f}% of it alone (target >= 50%); {row.note}"
+            continue
         if report.backend == "postgresql" and kind in report.ceiling:
             tps = report.ceiling[kind]["tps"]
             share = 100 * row.rps / tps if tps else 0.0

@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     password_checks_per_client_per_minute: int = Field(
         60, ge=1, description="password verifications per client address and minute"
     )
+    password_check_refusal_delay_seconds: float = Field(
+        1.0,
+        ge=0,
+        le=10,
+        description="how long a password check refused by its budget is held before the 429",
+    )
     hood_default_tier: HoodTier = Field("C", description="Hood rate-limit tier of new accounts")
     core_rate_per_minute: int = Field(
         600, ge=1, description="Core rate limit per account and minute (CarrierX documents none)"

@@ -9,7 +9,9 @@ A check costs one argon2 verification (~28 ms of CPU), and anyone can ask for on
   address, the budget of its client address, and the deployment's budget of verifications per
   second (shared through Redis when there is one). A login is never locked out by failures from
   other addresses; a flood from many addresses is bounded by the deployment's budget, and
-  callers whose credentials were verified recently are not affected by it;
+  callers whose credentials were verified recently are not affected by it. A refusal is held a
+  moment (`refusal_delay_seconds`) before it is answered, costing an idle connection and no CPU,
+  so a guesser's connections cannot ask as fast as refusals can be made;
 - verifications run in one thread per worker, off the event loop, with a short queue: beyond
   it the answer is 503 at once, not a growing backlog;
 - an unknown login, a wrong password and a partner whose password is unusable cost the same
@@ -64,6 +66,7 @@ class PasswordChecks:
         cache_seconds: float,
         per_second: int,
         per_client_per_minute: int,
+        refusal_delay_seconds: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._db = db
@@ -74,6 +77,7 @@ class PasswordChecks:
             "password-checks-per-client", (Window(per_client_per_minute, 60, "60s"),)
         )
         self._clock = clock
+        self._refusal_delay = refusal_delay_seconds
         # A key of this process only: the cache's keys mean nothing outside it.
         self._key = os.urandom(32)
         self._cache: dict[bytes, tuple[float, Verified]] = {}
@@ -162,6 +166,9 @@ class PasswordChecks:
         except RateLimiterUnavailable:
             raise Unavailable("The rate-limit store is unreachable.") from None
         if not decision.allowed:
+            # Held a moment before answering (no CPU, an idle connection): a guesser's
+            # connections then ask a few times a second each, not as fast as refusals are made.
+            await asyncio.sleep(min(self._refusal_delay, decision.retry_after))
             raise RateLimited(decision.retry_after, policy.name)
 
     async def _look_up(self, login: str) -> tuple[Verified, str] | None:

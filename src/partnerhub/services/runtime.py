@@ -45,6 +45,7 @@ class Runtime:
                 cache_seconds=settings.login_cache_seconds,
                 per_second=settings.password_checks_per_second,
                 per_client_per_minute=settings.password_checks_per_client_per_minute,
+                refusal_delay_seconds=settings.password_check_refusal_delay_seconds,
             ),
         )
 

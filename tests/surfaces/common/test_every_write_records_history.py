@@ -380,6 +380,12 @@ async def core_put(world: World) -> Request:
     )
 
 
+async def core_authentication(world: World) -> Request:
+    sid = (await _core_child(world))["partner_sid"]
+    body = {"allow_basic_authentication": False, "password": "another-password"}
+    return lambda: world.client.patch(f"{CORE}/{sid}/authentication", json=body, headers=_h(world))
+
+
 async def core_delete(world: World) -> Request:
     sid = (await _core_child(world))["partner_sid"]
     return lambda: world.client.delete(f"{CORE}/{sid}", headers=_h(world))
@@ -522,6 +528,7 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("PATCH", f"{CORE}/{{partner_sid}}"): core_patch,
     ("PUT", f"{CORE}/{{partner_sid}}"): core_put,
     ("DELETE", f"{CORE}/{{partner_sid}}"): core_delete,
+    ("PATCH", f"{CORE}/{{partner_sid}}/authentication"): core_authentication,
     ("POST", CRM): crm_create,
     ("POST", f"{CRM}/batch/read"): crm_batch_read,
     ("POST", f"{CRM}/batch/create"): crm_batch_create,
