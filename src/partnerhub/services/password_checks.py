@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from partnerhub.auth import passwords
 from partnerhub.domain.accounts import Account, Actor
-from partnerhub.domain.core_partners import CorePartner
+from partnerhub.domain.core_partners import LOGIN, CorePartner
 from partnerhub.errors import RateLimited, Unauthenticated, Unavailable
 from partnerhub.ratelimit import Policy, RateLimiter, RateLimiterUnavailable, Window
 from partnerhub.storage.database import Database
@@ -172,6 +172,8 @@ class PasswordChecks:
             raise RateLimited(decision.retry_after, policy.name)
 
     async def _look_up(self, login: str) -> tuple[Verified, str] | None:
+        if not LOGIN.fullmatch(login):
+            return None  # no partner can have it (and PostgreSQL text holds no NUL)
         async with self._db.transaction() as uow:
             found = await uow.core_partners.get_by_login(login)
             if found is None:

@@ -145,6 +145,21 @@ class TestRefused:
             assert response.headers["WWW-Authenticate"] == CHALLENGE
         assert wrong.json() == unknown.json()
 
+    @pytest.mark.parametrize("login_name", ["nul\x00byte", "x" * 129, "spaces in it", "²"])
+    async def test_a_login_no_partner_can_have_costs_the_same(
+        self, world: World, login_name: str
+    ) -> None:
+        before = _verifications(world)
+        basic_answer = await world.client.get(
+            PARTNERS, headers=raw_basic(f"{login_name}:pw".encode())
+        )
+        assert_error(basic_answer, 401)
+        token = await world.client.post(
+            TOKEN, data={"grant_type": "password", "username": login_name, "password": "pw"}
+        )
+        assert_error(token, 401)
+        assert _verifications(world) - before == 2
+
     async def test_a_root_without_a_usable_password_costs_the_same(self, world: World) -> None:
         async with world.runtime.db.transaction(write=True) as uow:
             root = await uow.core_partners.get_root(world.alice.account_id)
