@@ -1,0 +1,123 @@
+"""Schemathesis over a real server's /openapi.json: every operation of every surface, all four
+phases, three checks. Shared by the CI test (a short fixed-seed run) and `make fuzz` (as many
+cases as FUZZ_CASES asks for)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from compat_servers import Account, Server, ok
+
+SEED = 20261122
+CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance"
+ALL_PHASES = "examples,coverage,fuzzing,stateful"
+# Later passes only add random cases: examples and coverage are deterministic, a repeat of them
+# would count the same requests twice.
+MORE_PHASES = "fuzzing,stateful"
+CI_EXAMPLES = 5  # per operation in the CI run (about 4,000 cases, most from the coverage phase)
+RUN_TIMEOUT = 3600
+
+
+def requested_cases() -> int:
+    """FUZZ_CASES: the least number of cases a run must reach (0: one short CI pass)."""
+    return int(os.environ.get("FUZZ_CASES", "0") or 0)
+
+
+def requested_backends() -> set[str]:
+    return set(os.environ.get("FUZZ_BACKENDS", "sqlite postgresql").split())
+
+
+def fuzz_account(server: Server) -> Account:
+    """An account whose limits the run does not exhaust, with the demo data set to hit."""
+    account = server.create_account("fuzz", "--hood-tier", "E")
+    limits = ["--core", "1000000/60", "--crm", "1000000/10,100000000/86400"]
+    ok(server.cli("accounts", "limits", account.name, *limits, "--crm-search", "100000/1"))
+    ok(server.cli("demo", "--account", account.name))
+    return account
+
+
+@dataclass
+class FuzzRun:
+    operations: int = 0
+    cases: int = 0
+    passes: int = 0
+    failures: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+    def summary(self, backend: str) -> str:
+        return (
+            f"fuzz {backend}: {self.cases} cases over {self.operations} operations in "
+            f"{self.passes} pass(es), {len(self.failures)} failures, {len(self.errors)} errors "
+            f"(seed {SEED})"
+        )
+
+
+def _cli() -> str:
+    cli = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    assert cli, "schemathesis is a test dependency (pip install -e '.[dev]')"
+    return cli
+
+
+def _one_pass(
+    server: Server, token: str, workdir: Path, *, seed: int, examples: int, phases: str
+) -> dict[str, Any]:
+    report = workdir / f"schemathesis-{seed}.json"
+    result = subprocess.run(
+        [
+            _cli(),
+            "run",
+            f"{server.base_url}/openapi.json",
+            "--checks",
+            CHECKS,
+            "--phases",
+            phases,
+            "--header",
+            f"Authorization: Bearer {token}",
+            "--max-examples",
+            str(examples),
+            "--seed",
+            str(seed),
+            "--no-color",
+            "--report",
+            "json",
+            "--report-json-path",
+            str(report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        cwd=workdir,
+        check=False,
+    )
+    assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
+    data: dict[str, Any] = json.loads(report.read_text())
+    data["_output"] = result.stdout[-6000:]
+    return data
+
+
+def fuzz(server: Server, account: Account, workdir: Path, cases: int) -> FuzzRun:
+    """One pass of every phase, then random-only passes (next seeds) until `cases` is reached."""
+    run = FuzzRun()
+    examples, phases, seed = CI_EXAMPLES, ALL_PHASES, SEED
+    while True:
+        data = _one_pass(server, account.token, workdir, seed=seed, examples=examples, phases=phases)
+        run.passes += 1
+        run.operations = max(run.operations, data["operations"]["tested"])
+        run.cases += data["test_cases"]["generated"]
+        run.failures += [json.dumps(f, default=str)[:2000] for f in data["failures"]]
+        run.errors += [json.dumps(e, default=str)[:2000] for e in data["errors"]]
+        run.outputs.append(data["_output"])
+        if run.cases >= cases or run.failures or run.errors:
+            return run
+        remaining = cases - run.cases
+        examples = max(CI_EXAMPLES, math.ceil(remaining / max(run.operations, 1)))
+        phases, seed = MORE_PHASES, seed + 1
