@@ -109,7 +109,9 @@ def fuzz(server: Server, account: Account, workdir: Path, cases: int) -> FuzzRun
     run = FuzzRun()
     examples, phases, seed = CI_EXAMPLES, ALL_PHASES, SEED
     while True:
-        data = _one_pass(server, account.token, workdir, seed=seed, examples=examples, phases=phases)
+        data = _one_pass(
+            server, account.token, workdir, seed=seed, examples=examples, phases=phases
+        )
         run.passes += 1
         run.operations = max(run.operations, data["operations"]["tested"])
         run.cases += data["test_cases"]["generated"]
