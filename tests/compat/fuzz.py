@@ -24,6 +24,34 @@ ALL_PHASES = "examples,coverage,fuzzing,stateful"
 MORE_PHASES = "fuzzing,stateful"
 CI_EXAMPLES = 5  # per operation in the CI run (about 4,000 cases, most from the coverage phase)
 RUN_TIMEOUT = 3600
+# How often a generated id is replaced by one that exists (else the id routes would nearly always
+# answer not-found and never reach their logic).
+REAL_ID_PROBABILITY = 0.5
+IDS_PER_KIND = 5
+# Where each kind's ids are listed, the key of the list, and the key of an item's id.
+LISTS = {
+    "partner_id": ("/v1/hood/partners", "items", "id"),
+    "member_id": ("/v1/hood/members", "items", "id"),
+    "integration_id": ("/v1/hood/integrations", "items", "id"),
+    "deal_id": ("/v1/hood/deals", "items", "id"),
+    "campaign_id": ("/v1/hood/campaigns", "items", "id"),
+    "provider_id": ("/v1/hood/providers", "items", "id"),
+    "partner_sid": ("/core/v2/partners", "items", "partner_sid"),
+    "object_id": ("/crm/v3/objects/partner_clients", "results", "id"),
+    "property_name": ("/crm/v3/properties/partner_clients", "results", "name"),
+    "group_name": ("/crm/v3/properties/partner_clients/groups", "results", "name"),
+}
+# Bodies that name objects, by the kind they name.
+BODY_REFERENCES = {
+    "body.partner_id": "partner_id",
+    "body.deal_id": "deal_id",
+    "body.integration_id": "integration_id",
+    "body.provider_id": "provider_id",
+    "body.manager_ids[*]": "member_id",
+    "body.messages[*].integration_id": "integration_id",
+    "body.groupName": "group_name",
+    "body.inputs[*].id": "object_id",
+}
 
 
 def requested_cases() -> int:
@@ -42,6 +70,34 @@ def fuzz_account(server: Server) -> Account:
     ok(server.cli("accounts", "limits", account.name, *limits, "--crm-search", "100000/1"))
     ok(server.cli("demo", "--account", account.name))
     return account
+
+
+def _real_ids(server: Server, token: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    with server.client(token) as client:
+        for kind, (path, key, id_key) in LISTS.items():
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.text)
+            found[kind] = [str(item[id_key]) for item in answer.json()[key][:IDS_PER_KIND]]
+        partner = found["partner_id"][0]
+        answer = client.get(f"/v1/hood/partners/{partner}/contacts")
+        found["contact_id"] = [str(c["id"]) for c in answer.json()["items"][:IDS_PER_KIND]]
+    assert all(found.values()), found  # the demo data set has objects of every kind
+    return found
+
+
+def write_config(server: Server, account: Account, workdir: Path) -> None:
+    """schemathesis.toml in `workdir`: dictionaries of the account's real ids, bound to the path
+    parameters and body fields that name objects, each used half of the time."""
+    ids = _real_ids(server, account.token)
+    lines = []
+    for kind, values in ids.items():
+        lines += [f"[dictionaries.{kind}]", f"values = {json.dumps(values)}", ""]
+    lines.append("[parameters]")
+    bindings = {f"path.{kind}": kind for kind in ids} | BODY_REFERENCES
+    for key, kind in bindings.items():
+        lines.append(f'"{key}" = {{ dictionary = "{kind}", probability = {REAL_ID_PROBABILITY} }}')
+    (workdir / "schemathesis.toml").write_text("\n".join(lines) + "\n")
 
 
 @dataclass
@@ -107,6 +163,7 @@ def _one_pass(
 def fuzz(server: Server, account: Account, workdir: Path, cases: int) -> FuzzRun:
     """One pass of every phase, then random-only passes (next seeds) until `cases` is reached."""
     run = FuzzRun()
+    write_config(server, account, workdir)
     examples, phases, seed = CI_EXAMPLES, ALL_PHASES, SEED
     while True:
         data = _one_pass(
