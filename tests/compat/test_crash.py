@@ -58,9 +58,31 @@ class Writer:
     change: Callable[[str], dict[str, Any]]  # the PATCH body that writes this value
     value: Callable[[dict[str, Any]], Any]  # the value, from a GET answer
     query: dict[str, str] | None = None  # of that GET
+    shown: Callable[[int], str] = "v{}".format  # the value of the n-th write
+    # Set-up under the new object, and what must hold of it and its children after the crash.
+    children: Callable[[httpx.Client, str], None] | None = None
+    consistent: Callable[[httpx.Client, str], list[str]] | None = None
 
     def read(self, client: httpx.Client, path: str) -> httpx.Response:
         return client.get(path, params=self.query)
+
+
+def _deal_under(client: httpx.Client, partner_path: str) -> None:
+    partner = partner_path.rsplit("/", 1)[1]
+    body = {"name": "d", "partner_id": partner, "base_price": 1, "clickthrough": False}
+    assert client.post("/v1/hood/deals", json=body).status_code == 201
+
+
+def _cascade_applied(client: httpx.Client, partner_path: str) -> list[str]:
+    """The partner's status and its deals' effective status committed together."""
+    partner = _hood_item(client.get(partner_path).json())
+    deals = client.get("/v1/hood/deals", params={"partner_id": partner["id"]}).json()["items"]
+    expected = "active" if partner["status"] == "active" else "inactive"
+    return [
+        f"deal {d['id']} effective_status {d['effective_status']}, partner {partner['status']}"
+        for d in deals
+        if d["effective_status"] != expected
+    ] + ([] if deals else [f"partner {partner['id']} lost its deal"])
 
 
 def _hood_item(answer: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +105,16 @@ def _partner_body(setup: dict[str, str], n: int) -> tuple[str, dict[str, Any]]:
 
 
 WRITERS = [
+    Writer(
+        "hood partner status",
+        _partner_body,
+        _by_id,
+        lambda v: {"status": v},
+        lambda a: _hood_item(a)["status"],
+        shown=lambda n: "inactive" if n % 2 else "active",
+        children=_deal_under,
+        consistent=_cascade_applied,
+    ),
     Writer(
         "hood partner",
         _partner_body,
@@ -189,7 +221,7 @@ def _run_stream(client: httpx.Client, stream: Stream, stop: threading.Event) -> 
     n = 0
     while not stop.is_set():
         n += 1
-        value = f"v{n}"
+        value = stream.writer.shown(n)
         try:
             response = client.patch(stream.path, json=stream.writer.change(value))
         except httpx.TransportError:
@@ -253,6 +285,8 @@ def _start_load(
                 created = client.post(collection, json=body)
                 assert created.status_code in (200, 201), (writer.name, created.text)
                 stream = Stream(writer, writer.located(collection, created.json()))
+                if writer.children:
+                    writer.children(client, stream.path)
                 stream.acked = (
                     _version(created) or 1,
                     writer.value(writer.read(client, stream.path).json()),
@@ -334,6 +368,8 @@ def _verify(server: Server, token: str, streams: list[Stream], batches: Batches)
                 problems.append(
                     f"{stream.writer.name} {stream.path}: {found}, acknowledged {allowed}"
                 )
+            if stream.writer.consistent:
+                problems += stream.writer.consistent(client, stream.path)
         for tag, acked in [(t, True) for t in batches.acked] + [
             (t, False) for t in batches.in_flight
         ]:
