@@ -105,7 +105,7 @@ class FuzzRun:
     operations: int = 0
     cases: int = 0
     passes: int = 0
-    failures: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # distinct: title, code, operations
     errors: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
 
@@ -156,12 +156,15 @@ def _one_pass(
     )
     assert report.exists(), result.stdout[-3000:] + result.stderr[-3000:]
     data: dict[str, Any] = json.loads(report.read_text())
-    data["_output"] = result.stdout[-6000:]
+    failures = result.stdout.find(" FAILURES ")  # each failure with its curl reproduction
+    data["_output"] = result.stdout[failures : failures + 20000] if failures >= 0 else ""
+    data["_output"] += result.stdout[-3000:]
     return data
 
 
 def fuzz(server: Server, account: Account, workdir: Path, cases: int) -> FuzzRun:
-    """One pass of every phase, then random-only passes (next seeds) until `cases` is reached."""
+    """One pass of every phase, then random-only passes (next seeds) until `cases` is reached;
+    the distinct failures of all of them (a failure's reproduction is in its pass's output)."""
     run = FuzzRun()
     write_config(server, account, workdir)
     examples, phases, seed = CI_EXAMPLES, ALL_PHASES, SEED
@@ -172,10 +175,13 @@ def fuzz(server: Server, account: Account, workdir: Path, cases: int) -> FuzzRun
         run.passes += 1
         run.operations = max(run.operations, data["operations"]["tested"])
         run.cases += data["test_cases"]["generated"]
-        run.failures += [json.dumps(f, default=str)[:2000] for f in data["failures"]]
+        for failure in data["failures"]:
+            found = f"{failure['title']} ({failure['code']}): {', '.join(failure['operations'])}"
+            if found not in run.failures:
+                run.failures.append(found)
         run.errors += [json.dumps(e, default=str)[:2000] for e in data["errors"]]
         run.outputs.append(data["_output"])
-        if run.cases >= cases or run.failures or run.errors:
+        if run.cases >= cases:
             return run
         remaining = cases - run.cases
         examples = max(CI_EXAMPLES, math.ceil(remaining / max(run.operations, 1)))
