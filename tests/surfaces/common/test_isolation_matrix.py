@@ -14,26 +14,47 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from harness import Tenant, World
+from partnerhub.config import Settings
 from partnerhub.storage.repos.changes import STORED
+from provider_servers import HttpStub, http_stub, twilio_routes
 
 SURFACES = ("/v1/hood", "/core/v2", "/crm/v3")
 PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 HOOD_UNKNOWN = re.compile(r"Unknown \w+ id\.")
 MIN_ROUTES = 70  # the three surfaces' operations (74 when written): fewer, the walk lost some
-TWILIO = {
-    "account_sid": "AC" + "1" * 32,
-    "auth_token": "t" * 32,
-    "default_phone_number": "+14155550100",
-}
+SID, SECRET = "AC" + "1" * 32, "t" * 32
+TWILIO = {"account_sid": SID, "auth_token": SECRET, "default_phone_number": "+14155550100"}
+
+
+@pytest.fixture
+def settings(database_url: str) -> Iterator[Settings]:
+    """The suite's settings, with Twilio answered by a local server (validate passes)."""
+    with http_stub(twilio_routes(SID, SECRET)) as twilio:
+        yield _settings(database_url, twilio)
+
+
+def _settings(database_url: str, twilio: HttpStub) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        token_cache_seconds=0,
+        db_pool_size=5,
+        log_level="warning",
+        provider_twilio_base_url=twilio.url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
 # Not owned by an account: the same for every caller.
 GLOBAL = {
     ("GET", "/v1/hood/providers"): "providers are built into partnerhub (code, not data)",
@@ -43,7 +64,6 @@ GLOBAL = {
 NO_FOREIGN_REFERENCE = {
     ("POST", "/core/v2/oauth/token"): "logins are global (the token endpoint precedes accounts)",
     ("POST", "/v1/hood/integrations"): "settings name no object; the provider id is global",
-    ("POST", "/v1/hood/integrations/validate"): "names no object; marks the caller's own only",
 }
 # What a list must be asked for to show the field that names the side.
 LIST_QUERIES = {"/crm/v3/objects/partner_clients": {"properties": "code,alice_prop,bob_prop"}}
@@ -318,6 +338,22 @@ async def _hood_test_notification(world: World, a: Side, b: Side) -> list[str]:
     return await _post(world, a.tenant.token, path, body, "bob's integration", ok)
 
 
+async def _hood_validate(world: World, a: Side, b: Side) -> list[str]:
+    """Passing settings that bob's integration also holds marks alice's integrations only (the
+    snapshot of bob's versions shows none of his moved)."""
+    body = {"name": "alice sms", "provider_id": "1000", "settings": TWILIO}
+    path = "/v1/hood/integrations/validate"
+    problems = await _post(
+        world, a.tenant.token, path, body, "bob's settings", _no_bob(lambda r: r.status_code == 204)
+    )
+    mine = await world.client.get(
+        f"/v1/hood/integrations/{a.ids['integration_id'][0]}", headers=a.tenant.headers()
+    )
+    if mine.json()["items"][0]["effective_status"] != "active":
+        problems.append(f"POST {path} did not mark alice's own integration: {mine.text[:300]}")
+    return problems
+
+
 async def _core_create(world: World, a: Side, b: Side) -> list[str]:
     """A parent_sid the caller cannot see is not found, be it another account's or another
     branch of the caller's own tree."""
@@ -436,6 +472,7 @@ FOREIGN_REFERENCES: dict[tuple[str, str], Check] = {
     ("POST", "/v1/hood/deals"): _hood_deal_create,
     ("POST", "/v1/hood/campaigns"): _hood_campaign_create,
     ("POST", "/v1/hood/test-notification"): _hood_test_notification,
+    ("POST", "/v1/hood/integrations/validate"): _hood_validate,
     ("POST", "/core/v2/partners"): _core_create,
     ("POST", CRM): _crm_create,
     ("POST", f"{CRM}/batch/read"): _crm_batch_read,
