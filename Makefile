@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: serve test lint bench migration clean
+.PHONY: serve test lint fuzz bench migration clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# `make fuzz`: schemathesis over /openapi.json against real servers, at least FUZZ_CASES cases
+# per backend (FUZZ_BACKENDS: sqlite, postgresql); prints cases and failures per backend.
+# `make test` runs the short fixed-seed pass of the same test.
+FUZZ_CASES    ?= 10000
+FUZZ_BACKENDS ?= sqlite postgresql
+
+fuzz: $(STAMP)
+	FUZZ_CASES=$(FUZZ_CASES) FUZZ_BACKENDS="$(FUZZ_BACKENDS)" \
+	  $(BIN)/pytest -q -s tests/compat/test_openapi_fuzz.py
 
 # `make bench`: not part of `make test`. BENCH_RUNS lists backend:workers pairs; BENCH_ARGS
 # goes to bench/run.py (e.g. BENCH_ARGS="--duration 5" for a quick check). See README.

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -149,6 +150,13 @@ class Server:
     def stderr(self) -> str:
         return self.stderr_path.read_text(errors="replace")
 
+    def log_text(self) -> str:
+        """Everything the process logged: stderr, and stdout from the "partnerhub on …" line
+        on (before it, a first start prints its token and root password once, by design)."""
+        out = self.stdout()
+        start = out.find("partnerhub on ")
+        return (out[start:] if start >= 0 else out) + "\n" + self.stderr()
+
     def log_records(self) -> list[dict[str, Any]]:
         """Every complete JSON line of stdout (the access log), parsed."""
         *complete, _partial = self.stdout().split("\n")  # a line being written has no "\n" yet
@@ -229,6 +237,39 @@ def metric_value(text: str, name: str, **labels: str) -> float:
     ]
     assert len(found) <= 1, f"{name} {labels} matches several samples"
     return found[0] if found else 0.0
+
+
+async def _pg_rows(url: str) -> list[str]:
+    conn = await asyncpg.connect(url.replace("postgresql://", "postgres://"))
+    try:
+        tables = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+        rows = [f"table {t['tablename']}" for t in tables]
+        for t in tables:
+            rows += [repr(tuple(r)) for r in await conn.fetch(f'SELECT * FROM "{t["tablename"]}"')]
+        return rows
+    finally:
+        await conn.close()
+
+
+def dump_database(database_url: str) -> str:
+    """Every row of every table, one `repr` a line (after a `table <name>` line per table)."""
+    if database_url.startswith("sqlite:///"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        try:
+            tables = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
+            rows = []
+            for table in tables:
+                rows.append(f"table {table}")
+                rows += [repr(row) for row in conn.execute(f'SELECT * FROM "{table}"')]
+        finally:
+            conn.close()
+        return "\n".join(rows)
+    with ThreadPoolExecutor(1) as pool:
+        return "\n".join(pool.submit(lambda: asyncio.run(_pg_rows(database_url))).result())
 
 
 async def _pg(admin: str, sql: str) -> None:

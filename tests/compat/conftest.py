@@ -88,7 +88,9 @@ def _orphans_of(pgid: int) -> None:
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A factory: start_server(database_url, workers=1, redis_url=None, env=None) -> a Server
-    whose `ready_path` (default /readyz) answers 200; `env` adds to its environment."""
+    whose `ready_path` (default /readyz) answers 200; `env` adds to its environment.
+    `restart_of=server` starts a new process on that server's database and settings (no
+    first-start token: the database has its accounts)."""
     started: list[Server] = []
 
     def start(
@@ -98,6 +100,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         redis_url: str | None = None,
         ready_path: str = "/readyz",
         env: dict[str, str] | None = None,
+        restart_of: Server | None = None,
     ) -> Server:
         workdir = tmp_path_factory.mktemp("server")
         port = free_port()
@@ -113,6 +116,8 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         if redis_url:
             env["PARTNERHUB_REDIS_URL"] = redis_url
         env.update(extra)
+        if restart_of is not None:
+            env = {**restart_of.env}
         stdout_path, stderr_path = workdir / "stdout.log", workdir / "stderr.log"
         with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
             process = subprocess.Popen(
@@ -142,6 +147,9 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         _wait_ready(server, ready_path)
         if workers > 1:
             _wait_second_worker(server)
+        if restart_of is not None:
+            server.token, server.secrets = restart_of.token, restart_of.secrets
+            return server
         server.token = one_token(server.stdout())
         server.secrets.append(server.token)
         return server
