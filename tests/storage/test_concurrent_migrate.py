@@ -12,8 +12,8 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+import pytest
 
-from conftest import PG_ADMIN, require_service
 from partnerhub.storage.migrate import alembic_config
 
 PROCESSES = 4
@@ -52,8 +52,16 @@ def _assert_all_succeeded(runs: list[subprocess.CompletedProcess[str]]) -> None:
     assert failures == []
 
 
-async def _pg(sql: str, database: str = "") -> list[asyncpg.Record]:
-    url = PG_ADMIN.replace("postgresql://", "postgres://")
+def _pg_admin(pytestconfig: pytest.Config) -> str:
+    """tests/conftest.py's PG_ADMIN, once its `require_service` has said PostgreSQL is up."""
+    root = pytestconfig.pluginmanager.get_plugin(str(Path(__file__).parents[1] / "conftest.py"))
+    root.require_service("PostgreSQL", "127.0.0.1", 5432)
+    admin: str = root.PG_ADMIN
+    return admin
+
+
+async def _pg(admin: str, sql: str, database: str = "") -> list[asyncpg.Record]:
+    url = admin.replace("postgresql://", "postgres://")
     if database:
         url = url.rsplit("/", 1)[0] + f"/{database}"
     conn = await asyncpg.connect(url)
@@ -72,15 +80,15 @@ def test_concurrent_migrations_on_an_empty_sqlite_database(tmp_path: Path) -> No
         assert versions == [(_head(),)]
 
 
-def test_concurrent_migrations_on_an_empty_postgres_database() -> None:
-    require_service("PostgreSQL", "127.0.0.1", 5432)
+def test_concurrent_migrations_on_an_empty_postgres_database(pytestconfig: pytest.Config) -> None:
+    admin = _pg_admin(pytestconfig)
     for _ in range(ROUNDS):
         name = f"partnerhub_migrate_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
+        asyncio.run(_pg(admin, f'CREATE DATABASE "{name}"'))
         try:
-            url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+            url = admin.rsplit("/", 1)[0] + f"/{name}"
             _assert_all_succeeded(_migrate_at_once(url))
-            rows = asyncio.run(_pg("SELECT version_num FROM alembic_version", name))
+            rows = asyncio.run(_pg(admin, "SELECT version_num FROM alembic_version", name))
             assert [tuple(r) for r in rows] == [(_head(),)]
         finally:
-            asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(_pg(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
