@@ -21,7 +21,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from partnerhub.errors import Unavailable
-from partnerhub.storage import integrity
 from partnerhub.storage.connection import AsyncConn, Observer, SyncConn
 from partnerhub.storage.unit_of_work import UnitOfWork
 from partnerhub.storage.urls import async_url, sync_url
@@ -173,8 +172,6 @@ class SqliteDatabase(Database):
             conn = conn.execution_options(write=write)
             with conn.begin():
                 yield UnitOfWork(SyncConn(conn, self._observers), self.dialect)
-        except integrity.DRIVER_ERRORS as exc:  # at COMMIT (a deferred constraint)
-            raise integrity.domain_error(exc) or exc from exc
         except DBAPIError as exc:
             _raise_unavailable(exc)
             raise
@@ -249,8 +246,6 @@ class PostgresDatabase(Database):
                     yield uow
             else:
                 yield uow
-        except integrity.DRIVER_ERRORS as exc:  # at COMMIT (a deferred constraint)
-            raise integrity.domain_error(exc) or exc from exc
         except DBAPIError as exc:
             _raise_unavailable(exc)
             raise

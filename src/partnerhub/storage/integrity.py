@@ -6,6 +6,10 @@ concurrently becomes `ValidationFailed` (422) naming the field that referred to 
 parent a concurrent insert still refers to is a `Conflict`. One table of rules keyed by
 constraint name serves both databases: PostgreSQL names the constraint, SQLite names the
 columns (unique) or nothing (foreign keys: the inserted table picks the rule).
+
+Translated where a statement runs (storage/connection.py), so a service can catch one inside a
+savepoint and retry. Not at COMMIT: the schema has no deferred constraint, so a violation there
+is a bug to see, not a race to explain.
 """
 
 from __future__ import annotations
@@ -24,15 +28,13 @@ DRIVER_ERRORS = (IntegrityError, sqlite3.IntegrityError, asyncpg.IntegrityConstr
 
 
 class UniqueViolation(Conflict):
-    code = "CONFLICT"
-
     def __init__(self, message: str, *, field: str | None, constraint: str | None) -> None:
         super().__init__(message, field=field)
         self.constraint = constraint
 
 
 class MissingReference(ValidationFailed):
-    code = "VALIDATION_ERROR"
+    pass
 
 
 @dataclass(frozen=True, slots=True)
