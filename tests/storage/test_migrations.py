@@ -48,3 +48,27 @@ def test_a_new_migration_is_numbered_next_and_empty_when_nothing_changed(
     script = written.read_text()
     assert f"Revision ID: {newest + 1:04d}\n" in script
     assert "op." not in script  # tables.py and the migrations agree: nothing to do
+
+
+def test_0009_stops_on_logins_colliding_ignoring_case_and_names_them(tmp_path: Path) -> None:
+    import sqlite3
+
+    from partnerhub.storage.tables import core_partners
+
+    path = tmp_path / "collide.db"
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url, "0008")
+    required = [c.name for c in core_partners.columns if not c.nullable and c.name != "id"]
+    with sqlite3.connect(path) as conn:  # foreign keys are off: no account row needed
+        for n, login in enumerate(["Ann", "ANN", "bob"]):
+            values = {name: 1 for name in required}
+            values.update(login=login, partner_sid=f"sid-{n}", display_id=f"CX{n:08d}")
+            conn.execute(
+                f"INSERT INTO core_partners ({', '.join(values)}) "
+                f"VALUES ({', '.join('?' for _ in values)})",
+                list(values.values()),
+            )
+    with pytest.raises(RuntimeError, match=r"collide ignoring case: 'ANN', 'Ann'\."):
+        migrate.upgrade(url)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0008",)]

@@ -155,6 +155,7 @@ class UniqueValueTaken(Conflict):
             f"A partner_client with {name}={shown!r} already exists.{existing}",
             field=property_field(name),
         )
+        self.name = name
         self.owner = owner
 
 
@@ -415,8 +416,17 @@ async def batch_upsert(
             if record is not None and record.archived:
                 raise NotFound(KIND, item.id[:64])
             if record is None:
-                values = {**item.values, prop.name: item.id}
-                return Upserted(await _create(uow, actor, defs, values), True)
+                try:
+                    async with uow.crm.savepoint():
+                        values = {**item.values, prop.name: item.id}
+                        return Upserted(await _create(uow, actor, defs, values), True)
+                except UniqueValueTaken as taken:
+                    # A concurrent upsert created it since we looked: update that one instead.
+                    if taken.name != prop.name or taken.owner <= 0:
+                        raise
+                    record = await uow.crm.get_object(actor.account_id, taken.owner, lock=True)
+                    if record is None or record.archived:
+                        raise
             return Upserted(await _patch(uow, actor, defs, record, item.values), False)
 
         return run

@@ -24,6 +24,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
+from partnerhub.storage import integrity
 from partnerhub.storage.prepared import Prepared
 
 Params = Mapping[str, Any] | Sequence[Mapping[str, Any]] | None
@@ -65,6 +66,12 @@ class Conn(ABC):
             observer(sql)
 
 
+def _translated(exc: BaseException, sql: str | None = None) -> BaseException:
+    """A unique or foreign-key violation as its domain error (storage/integrity.py), raised
+    where the statement ran so a service may catch it inside a savepoint; others unchanged."""
+    return integrity.domain_error(exc, sql) or exc
+
+
 class AsyncConn(Conn):
     """PostgreSQL: SQLAlchemy in autocommit mode over an asyncpg connection whose transaction
     the `Database` owns, so SQLAlchemy statements and prepared ones share it."""
@@ -81,7 +88,10 @@ class AsyncConn(Conn):
         self._dialect = conn.dialect
 
     async def execute(self, statement: Executable, parameters: Params = None) -> CursorResult[Any]:
-        return await self._conn.execute(statement, parameters)
+        try:
+            return await self._conn.execute(statement, parameters)
+        except integrity.DRIVER_ERRORS as exc:
+            raise _translated(exc) from exc
 
     def begin_nested(self) -> Any:
         return self._conn.begin_nested()
@@ -89,12 +99,18 @@ class AsyncConn(Conn):
     async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
         c = prepared.on(self._dialect)
         self._observe(c.sql)
-        return c.rows(await self._driver.fetch(c.sql, *c.args(params)))
+        try:
+            return c.rows(await self._driver.fetch(c.sql, *c.args(params)))
+        except integrity.DRIVER_ERRORS as exc:
+            raise _translated(exc, c.sql) from exc
 
     async def run(self, prepared: Prepared, params: Mapping[str, Any]) -> None:
         c = prepared.on(self._dialect)
         self._observe(c.sql)
-        await self._driver.execute(c.sql, *c.args(params))
+        try:
+            await self._driver.execute(c.sql, *c.args(params))
+        except integrity.DRIVER_ERRORS as exc:
+            raise _translated(exc, c.sql) from exc
 
 
 class SyncConn(Conn):
@@ -105,7 +121,10 @@ class SyncConn(Conn):
         self._driver: sqlite3.Connection = conn.connection.driver_connection  # type: ignore[assignment]
 
     async def execute(self, statement: Executable, parameters: Params = None) -> CursorResult[Any]:
-        return self._conn.execute(statement, parameters)
+        try:
+            return self._conn.execute(statement, parameters)
+        except integrity.DRIVER_ERRORS as exc:
+            raise _translated(exc) from exc
 
     @asynccontextmanager
     async def begin_nested(self) -> AsyncIterator[None]:
@@ -115,9 +134,15 @@ class SyncConn(Conn):
     async def fetch(self, prepared: Prepared, params: Mapping[str, Any]) -> list[Any]:
         c = prepared.on(self._dialect)
         self._observe(c.sql)
-        return c.rows(self._driver.execute(c.sql, c.args(params)).fetchall())
+        try:
+            return c.rows(self._driver.execute(c.sql, c.args(params)).fetchall())
+        except integrity.DRIVER_ERRORS as exc:
+            raise _translated(exc, c.sql) from exc
 
     async def run(self, prepared: Prepared, params: Mapping[str, Any]) -> None:
         c = prepared.on(self._dialect)
         self._observe(c.sql)
-        self._driver.execute(c.sql, c.args(params))
+        try:
+            self._driver.execute(c.sql, c.args(params))
+        except integrity.DRIVER_ERRORS as exc:
+            raise _translated(exc, c.sql) from exc

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    func,
     text,
     true,
 )
@@ -399,3 +400,5 @@ core_partners = Table(
     Index("ix_core_partners_account_created", "account_id", "date_created", "id"),
     sqlite_autoincrement=True,
 )
+# Logins are unique ignoring case (the plain unique constraint serves exact look-ups).
+Index("uq_core_partners_login_lower", func.lower(core_partners.c.login), unique=True)

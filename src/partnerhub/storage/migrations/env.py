@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from partnerhub.storage.migration_lock import migrations_serialized
 from partnerhub.storage.tables import metadata
 
 config = context.config
@@ -27,7 +28,7 @@ def _run(connection: Connection) -> None:
 
 async def _run_async() -> None:
     engine = create_async_engine(config.attributes["database_url"], poolclass=NullPool)
-    async with engine.connect() as connection:
+    async with engine.connect() as connection, migrations_serialized(connection):
         await connection.run_sync(_run)
         await connection.commit()
     await engine.dispose()

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 
+from partnerhub.storage.integrity import UniqueViolation
 from partnerhub.storage.repos.base import Repo, as_utc, utcnow
 from partnerhub.storage.tables import idempotency_keys
 
@@ -49,7 +49,7 @@ class IdempotencyRepo(Repo):
                         created_at=utcnow(),
                     )
                 )
-        except IntegrityError:
+        except UniqueViolation:
             row = (await self.conn.execute(select(idempotency_keys).where(*where))).one()  # type: ignore[arg-type]
             return StoredResponse(
                 request_hash=row.request_hash,
