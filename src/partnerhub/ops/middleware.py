@@ -8,7 +8,7 @@ import time
 import uuid
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -58,14 +58,19 @@ class RequestMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            # The client went away; nobody reads an answer and nothing crashed.
+            status = 499
         except Exception as exc:
+            # Logged here, with the request id and without parameter values (ops/logging),
+            # instead of by the server, whose traceback would quote a database error's values.
+            self.log.error("crash", request_id=rid, exc_info=exc)
             if not response_started:
                 # Starlette answers unexpected exceptions in its outermost middleware, outside
                 # this one, so that answer would lack X-Request-Id: answer here instead, with
-                # the app's own handler, then re-raise so the server still logs the traceback.
+                # the app's own handler.
                 response = await _crash_response(scope, receive, exc)
                 await response(scope, receive, send_with_headers)
-            raise
         finally:
             elapsed = time.perf_counter() - started
             surface = surface_of(scope["path"])
