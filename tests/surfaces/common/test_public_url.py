@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from harness import make_tenant
 
+from harness import make_tenant
 from partnerhub.app import create_app
 from partnerhub.config import Settings
 from partnerhub.services.runtime import Runtime
