@@ -137,12 +137,20 @@ class RequestMiddleware:
     def _own_origin(self, scope: Scope) -> None:
         """Make the URL the app builds links and redirects from the public one, or else the
         server's own address: the client's Host header is its own claim, never echoed."""
-        # Without a Host header Starlette's URL is built from scope["server"], the bound address.
         headers = [(k, v) for k, v in scope.get("headers", []) if k != b"host"]
         if self.public is not None:
             scope["scheme"], netloc = self.public
             headers.append((b"host", netloc.encode()))
+        elif scope.get("server"):
+            headers.append((b"host", _netloc(scope["scheme"], *scope["server"]).encode()))
         scope["headers"] = headers
+
+
+def _netloc(scheme: str, host: str, port: int | None) -> str:
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    return host if port is None or port == default else f"{host}:{port}"
 
 
 def _has_body(scope: Scope) -> bool:
