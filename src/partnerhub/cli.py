@@ -20,6 +20,7 @@ from partnerhub.config import DEV_SECRET_KEY, Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import DomainError, NotFound
+from partnerhub.ops.logging import configure as configure_logging
 from partnerhub.services import accounts, core_partners, demo, hood_integrations
 from partnerhub.services.runtime import UnitOfWork, build_secrets
 from partnerhub.storage.database import Database
@@ -122,8 +123,6 @@ def serve(
     ] = False,
 ) -> None:
     """Run the API server (migrates the database first; prints a token on first start)."""
-    import uvicorn
-
     settings = Settings()
     overrides = {"host": host, "port": port, "workers": workers}
     for key, value in overrides.items():
@@ -157,17 +156,10 @@ def serve(
         f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})",
         soft_wrap=True,  # one line in logs, whatever the (assumed) terminal width
     )
-    uvicorn.run(
-        "partnerhub.app:factory",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers,
-        log_level="warning",
-        access_log=False,
-        loop="uvloop",
-        http="httptools",
-    )
+    from partnerhub.ops import server  # uvicorn: imported only by the command that serves
+
+    configure_logging(settings.log_level)
+    server.run(settings)
 
 
 def _print_new_account(created: accounts.NewAccount) -> None:

@@ -6,8 +6,9 @@ A Settings object is built once at the edge (CLI, tests) and passed in; nothing 
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HoodTier = Literal["A", "B", "C", "D", "E"]
@@ -94,6 +95,45 @@ class Settings(BaseSettings):
     smtp_ca_file: str | None = Field(
         None, description="extra CA bundle (PEM) trusted for SMTP TLS, e.g. a private CA"
     )
+
+    public_url: str | None = Field(
+        None,
+        description="the server's public origin (https://api.example.com): redirects and "
+        "Core pagination links use it; unset, they use the server's own address, never the "
+        "client's Host header",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="addresses or networks (comma-separated) whose X-Forwarded-For/-Proto "
+        "are believed; none by default",
+    )
+    keep_alive_timeout_seconds: int = Field(
+        5, gt=0, description="an idle keep-alive connection is closed after this long"
+    )
+    header_timeout_seconds: float = Field(
+        10,
+        gt=0,
+        description="a new connection's request line and headers must arrive within this long",
+    )
+    body_timeout_seconds: float = Field(
+        60, gt=0, description="a request body must arrive within this long of its headers"
+    )
+
+    @field_validator("public_url")
+    @classmethod
+    def _origin_only(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("public_url must be an http(s) URL such as https://api.example.com")
+        if parts.path.strip("/") or parts.query or parts.fragment:
+            raise ValueError("public_url is an origin only: no path, query or fragment")
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     @property
     def is_postgres(self) -> bool:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
-import uvicorn
 from compat_servers import (
     TOKEN_RE,
     Account,
@@ -24,6 +22,7 @@ from typer.testing import CliRunner
 
 from partnerhub import cli
 from partnerhub.config import Settings
+from partnerhub.ops import server
 
 DEV_KEY_WARNING = "warning: PARTNERHUB_SECRET_KEY is the development default"
 
@@ -204,8 +203,8 @@ class TestServe:
         if allowed_by == "setting":
             monkeypatch.setenv("PARTNERHUB_ALLOW_DEV_SECRET_KEY", "true")
         monkeypatch.chdir(tmp_path)
-        served: list[dict[str, Any]] = []
-        monkeypatch.setattr(uvicorn, "run", lambda *args, **kw: served.append(kw))
+        served: list[Settings] = []
+        monkeypatch.setattr(server, "run", served.append)
         flags = ["--allow-dev-secret-key"] if allowed_by == "flag" else []
         result = CliRunner().invoke(cli.app, ["serve", *flags])
         assert result.exit_code == 0, result.output

@@ -248,6 +248,9 @@ def read_only_problems(partner: CorePartner, sent: Mapping[str, Any]) -> list[Fi
     ]
 
 
+MAX_ATTRIBUTES = 100  # keys of `attributes`, after a merge too (README "Limits")
+
+
 def merge_object(current: Mapping[str, Any], sent: Mapping[str, Any]) -> dict[str, Any]:
     """PATCH of `attributes` / `callbacks`: keys sent overwrite or add, `null` removes."""
     merged = dict(current)
@@ -278,6 +281,10 @@ def apply_changes(
             state[name] = (
                 without_nulls(value) if replace_nested else merge_object(state[name], value)
             )
+            if name == "attributes" and len(state[name]) > MAX_ATTRIBUTES:
+                raise ValidationFailed.one(
+                    name, f"attributes may hold at most {MAX_ATTRIBUTES} keys once merged."
+                )
         else:
             state[name] = value
     return state

@@ -10,7 +10,7 @@ from typing import Any
 
 from partnerhub.domain.accounts import Member
 from partnerhub.domain.unset import UNSET, Unset
-from partnerhub.errors import ProblemList
+from partnerhub.errors import ProblemList, ValidationFailed
 
 STATUSES = ("active", "inactive", "pending", "suspended", "terminated")
 TYPES = ("advertiser", "publisher")
@@ -21,7 +21,22 @@ CURRENCIES = ("usd", "eur")
 
 PAYMENT_TERMS_FIELDS = ("payment_frequency", "payment_method", "net_terms", "currency_code")
 BILLING_ADDRESS_FIELDS = ("street", "city", "post_code", "country")
+# Collections per partner (README "Limits"): far above what a partner holds (seed 000 has one
+# contact per type), small enough that a page of partners in view=full stays a few MB.
+MAX_CONTACTS = 50
+MAX_MANAGERS = 100
 ALL_OR_NOTHING = {"payment_terms": PAYMENT_TERMS_FIELDS, "billing_address": BILLING_ADDRESS_FIELDS}
+
+
+def check_contact_room(existing: int, adding: int) -> None:
+    """A partner holds at most MAX_CONTACTS contacts, however they are added."""
+    if existing + adding > MAX_CONTACTS:
+        raise ValidationFailed.one(
+            "contacts",
+            f"contacts: a partner has at most {MAX_CONTACTS} contacts "
+            f"({existing} present, {adding} more sent).",
+            "TOO_MANY",
+        )
 
 
 @dataclass(frozen=True, slots=True)

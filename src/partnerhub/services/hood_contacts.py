@@ -12,7 +12,7 @@ from partnerhub.domain import validators
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.history import Changes, HistoryEntry, diff
-from partnerhub.domain.hood_partners import Contact
+from partnerhub.domain.hood_partners import Contact, check_contact_room
 from partnerhub.domain.objects import Kind
 from partnerhub.domain.versioning import check_if_match
 from partnerhub.errors import EmptyPatch, NotFound
@@ -99,6 +99,7 @@ async def insert_for_new_partner(
         _row(partner_id, seq, ctype, value, now)
         for seq, (ctype, value) in enumerate(contacts, start=1)
     ]
+    check_contact_room(0, len(rows))
     await _create(uow, actor, rows, now)
     return rows
 
@@ -138,6 +139,7 @@ async def apply_legacy_contact(
             seq += 1
             inserts.append(_row(partner_id, seq, ctype, value, now))
         changes[f"contact.{ctype}"] = {"old": before, "new": value}
+    check_contact_room(len(existing) - len(deletes), len(inserts))
     await change.delete_many(uow, actor, deletes, at=now)
     await _create(uow, actor, inserts, now)
     return changes
@@ -156,6 +158,8 @@ async def create(
     uow: UnitOfWork, actor: Actor, *, partner_id: int, type: str, value: str
 ) -> Contact:
     await _partner_exists(uow, actor, partner_id, lock=True)
+    present = await uow.hood_contacts.for_partners(actor.account_id, [partner_id])
+    check_contact_room(len(present[partner_id]), 1)
     seq = await uow.hood_contacts.next_seq(actor.account_id, partner_id)
     now = utcnow()
     row = _row(partner_id, seq, type, value, now)

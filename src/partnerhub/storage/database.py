@@ -31,7 +31,12 @@ def _dumps(value: Any) -> str:
 
 
 # JSON columns are (de)serialized on every read and write of an object: orjson, not json.
-_JSON_CODEC: dict[str, Any] = {"json_serializer": _dumps, "json_deserializer": orjson.loads}
+# Errors never quote a statement's values: they are logins, e-mails and password hashes.
+_ENGINE_OPTIONS: dict[str, Any] = {
+    "json_serializer": _dumps,
+    "json_deserializer": orjson.loads,
+    "hide_parameters": True,
+}
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -141,7 +146,7 @@ class SqliteDatabase(Database):
         # SQLite connections are cheap, so the pool keeps `pool_size` and opens more freely.
         self.engine = create_engine(
             sync_url(database_url),
-            **_JSON_CODEC,
+            **_ENGINE_OPTIONS,
             pool_size=pool_size,
             max_overflow=-1,
             connect_args={"check_same_thread": False},
@@ -266,7 +271,7 @@ class PostgresDatabase(Database):
 def _pg_engine(database_url: str, pool_size: int, **options: Any) -> AsyncEngine:
     return create_async_engine(
         async_url(database_url),
-        **_JSON_CODEC,
+        **_ENGINE_OPTIONS,
         **options,
         pool_size=pool_size,
         max_overflow=0,

@@ -10,6 +10,9 @@ from starlette.requests import ClientDisconnect, Request
 from partnerhub.errors import InvalidBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 MAX_DEPTH = 32
+# Any one array or object of a body: a backstop above every per-field bound (README "Limits"),
+# so no field's validation ever walks an unbounded collection.
+MAX_ITEMS = 1000
 
 
 async def raw_body(request: Request, max_bytes: int) -> bytes:
@@ -59,7 +62,8 @@ def parse_json(raw: bytes | str, *, where: str = "") -> Any:
 
 
 def check_shape(value: Any, path: str = "", depth: int = 0) -> None:
-    """Reject nesting deeper than MAX_DEPTH and strings or keys holding NUL bytes."""
+    """Reject nesting deeper than MAX_DEPTH, arrays or objects of more than MAX_ITEMS items, and
+    strings or keys holding NUL bytes."""
     if depth > MAX_DEPTH:
         raise InvalidBody(f"The request body nests deeper than {MAX_DEPTH} levels.", field="body")
     if isinstance(value, str):
@@ -68,11 +72,21 @@ def check_shape(value: Any, path: str = "", depth: int = 0) -> None:
                 path or "body", f"{path or 'body'} must not contain NUL bytes."
             )
     elif isinstance(value, dict):
+        _count(value, path)
         for key, item in value.items():
             child = f"{path}.{key}" if path else str(key)
             if "\x00" in key:
                 raise ValidationFailed.one(child, "Field names must not contain NUL bytes.")
             check_shape(item, child, depth + 1)
     elif isinstance(value, list):
+        _count(value, path)
         for index, item in enumerate(value):
             check_shape(item, f"{path}.{index}" if path else str(index), depth + 1)
+
+
+def _count(value: dict[str, Any] | list[Any], path: str) -> None:
+    if len(value) > MAX_ITEMS:
+        what = "keys" if isinstance(value, dict) else "items"
+        raise ValidationFailed.one(
+            path or "body", f"{path or 'body'} must have at most {MAX_ITEMS} {what}."
+        )

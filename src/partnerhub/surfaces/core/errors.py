@@ -27,9 +27,11 @@ MESSAGES = {
     409: "Conflict",
     412: "Precondition Failed",
     413: "Request Entity Too Large",
+    414: "URI Too Long",
     415: "Unsupported media type",
     422: "object validation error",
     429: "Too Many Requests",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }

@@ -59,7 +59,7 @@ def _attributes(value: dict[str, Any], field: str) -> dict[str, Any]:
 
 RuleSid = Annotated[str, rule(_rule_sid)]
 Callbacks = Annotated[dict[str, Any], rule(_callbacks)]
-Attributes = Annotated[dict[str, Any], rule(_attributes)]
+Attributes = Annotated[dict[str, Any], Field(max_length=rules.MAX_ATTRIBUTES), rule(_attributes)]
 
 
 class _In(BaseModel):

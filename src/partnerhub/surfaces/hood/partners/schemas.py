@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from partnerhub.domain import validators
+from partnerhub.domain.hood_partners import MAX_CONTACTS, MAX_MANAGERS, TYPES
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import rule
 from partnerhub.surfaces.hood.contacts.schemas import HoodContact, HoodContactIn
@@ -71,20 +72,22 @@ class HoodLegacyContact(HoodIn):
 class HoodPartnerCreate(HoodIn):
     name: Name
     description: Description | None = None
-    type: Annotated[list[PartnerType], Field(min_length=1)]
+    type: Annotated[list[PartnerType], Field(min_length=1, max_length=len(TYPES))]
     status: Status
-    manager_ids: Annotated[list[MemberId], Field(min_length=1)]
+    manager_ids: Annotated[list[MemberId], Field(min_length=1, max_length=MAX_MANAGERS)]
     payment_terms: HoodPaymentTerms | None = None
     billing_address: HoodBillingAddress | None = None
     contact: HoodLegacyContact | None = None
-    contacts: list[HoodContactIn] | None = None
+    contacts: Annotated[list[HoodContactIn], Field(max_length=MAX_CONTACTS)] | None = None
 
 
 class HoodPartnerPatch(HoodIn):
     name: Name | None = None
     description: Description | None = None
     status: Status | None = None
-    manager_ids: Annotated[list[MemberId], Field(min_length=1)] | None = None
+    manager_ids: Annotated[list[MemberId], Field(min_length=1, max_length=MAX_MANAGERS)] | None = (
+        None
+    )
     payment_terms: HoodPaymentTerms | None = None
     billing_address: HoodBillingAddress | None = None
     contact: HoodLegacyContact | None = None
