@@ -152,8 +152,12 @@ hood_integrations = Table(
     Column("is_default", Integer, nullable=False, server_default="0"),
     # Keyed fingerprints of the settings now, and of the settings that last passed a
     # validate or test-notification: equal means effectively active (when status is).
-    Column("settings_fingerprint", _string("hood_integrations", "settings_fingerprint"), nullable=False),
-    Column("verified_fingerprint", _string("hood_integrations", "verified_fingerprint"), nullable=True),
+    Column(
+        "settings_fingerprint", _string("hood_integrations", "settings_fingerprint"), nullable=False
+    ),
+    Column(
+        "verified_fingerprint", _string("hood_integrations", "verified_fingerprint"), nullable=True
+    ),
     Column("create_time", Timestamp, nullable=False),
     Column("update_time", Timestamp, nullable=False),
     Index("ix_hood_integrations_account", "account_id", "id"),
