@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Callable
 from string import ascii_letters
 
