@@ -140,8 +140,7 @@ def check_child_depth(parent_path: str) -> None:
     if depth(parent_path) >= MAX_DEPTH:
         raise ValidationFailed.one(
             "parent_sid",
-            f"parent_sid is {MAX_DEPTH} levels deep; partners may nest at most {MAX_DEPTH} "
-            "levels.",
+            f"parent_sid is {MAX_DEPTH} levels deep; partners may nest at most {MAX_DEPTH} levels.",
         )
 
 
