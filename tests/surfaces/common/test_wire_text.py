@@ -94,7 +94,7 @@ async def test_nul_in_a_core_filter(world: World) -> None:
     response = await world.client.get(
         core.PARTNERS, params={"filter": "name eq '\x00'"}, headers=world.alice.headers()
     )
-    core.assert_error(response, 400)
+    core.assert_error(response, 422, "filter")
 
 
 async def test_nul_in_a_hood_path_and_query(world: World) -> None:
