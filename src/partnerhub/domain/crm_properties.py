@@ -224,7 +224,7 @@ def normalise(prop: PropertyDef, value: Any, current: str | None = None) -> str 
     if isinstance(value, bool):
         value = "true" if value else "false"
     elif isinstance(value, int | float):
-        value = numbers.as_sent(value)
+        value = str(value)
     if not isinstance(value, str):
         raise InvalidValue("INVALID_TYPE", f"The value of {prop.name} must be a string")
     if value == "":

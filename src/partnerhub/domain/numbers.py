@@ -13,28 +13,11 @@ from decimal import Decimal, InvalidOperation
 from partnerhub.domain.core_partners import format_money
 from partnerhub.errors import ValidationFailed
 
-__all__ = ["WireFloat", "ascii_int", "canonical", "decimal", "integer", "json_number"]
+__all__ = ["ascii_int", "canonical", "decimal", "integer", "json_number"]
 
 
 def _fail(field: str, rule: str) -> ValidationFailed:
     return ValidationFailed.one(field, f"{field} {rule}")
-
-
-class WireFloat(float):
-    """A JSON number with a fraction or exponent, remembering the text it was sent as, for the
-    values kept exactly as sent (CRM numbers) where a float would round."""
-
-    wire_text: str
-
-    def __new__(cls, text: str) -> WireFloat:
-        number = super().__new__(cls, text)
-        number.wire_text = text
-        return number
-
-
-def as_sent(value: int | float) -> str:
-    """The text of a JSON number as it was sent (ints are exact; see WireFloat)."""
-    return value.wire_text if isinstance(value, WireFloat) else str(value)
 
 
 def ascii_int(text: str, *, signed: bool = False, max_digits: int = 18) -> int | None:

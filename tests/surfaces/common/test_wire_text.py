@@ -108,16 +108,3 @@ async def test_nul_in_a_json_string(world: World) -> None:
     body = core.partner_body(name="a\x00b")
     response = await world.client.post(core.PARTNERS, json=body, headers=core.headers(world.alice))
     core.assert_error(response, 422)
-
-
-@pytest.mark.parametrize(
-    "sent", ["12345678901234567890123", "3.14159265358979323846", "1e5", "-0.10"]
-)
-async def test_crm_numbers_sent_as_json_numbers_are_kept_exactly(world: World, sent: str) -> None:
-    await crm.define_seed(world, world.alice)
-    body = b'{"properties": {"property_number": ' + sent.encode() + b"}}"
-    headers = world.alice.headers(**{"Content-Type": "application/json"})
-    response = await world.client.post(crm.OBJECTS, content=body, headers=headers)
-    assert response.status_code == 201, response.text
-    found = await crm.read(world, world.alice, response.json()["id"], properties="property_number")
-    assert found["properties"]["property_number"] == sent

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 import orjson
@@ -51,25 +49,15 @@ def require_json_media_type(request: Request) -> None:
 
 
 def parse_json(raw: bytes | str, *, where: str = "") -> Any:
-    """Parse, or raise InvalidBody with the parser's location of the error.
-
-    orjson reads a number with a fraction or exponent, or an integer beyond 64 bits, as a
-    float, which rounds; a body that may hold one is read again keeping each number exact
-    (ints as ints, the others as WireFloat with their text)."""
+    """Parse, or raise InvalidBody with the parser's location of the error."""
     try:
-        data = orjson.loads(raw)
+        return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise InvalidBody(
             f"Invalid JSON{where}: {exc.msg} at line {exc.lineno} column {exc.colno}"
             f" (char {exc.pos}).",
             field="body",
         ) from None
-    if _INEXACT.search(raw.encode() if isinstance(raw, str) else raw):
-        return json.loads(raw, parse_float=numbers.WireFloat)
-    return data
-
-
-_INEXACT = re.compile(rb"[0-9][.eE]|[0-9]{19}")
 
 
 def check_shape(value: Any, path: str = "", depth: int = 0) -> None:

@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
-)
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from partnerhub.domain import bounds, crm_search, numbers
+from partnerhub.domain import bounds, crm_search
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES
 from partnerhub.domain.crm_search import Direction, Operator
 
@@ -27,15 +20,7 @@ def _id_text(value: Any) -> Any:
 
 
 Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=65_536)]
-
-
-def _keep_wire_float(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """A number with a fraction or exponent keeps the text it was sent as (numbers.WireFloat);
-    pydantic would otherwise copy it into a plain float."""
-    return value if isinstance(value, numbers.WireFloat) else handler(value)
-
-
-PropertyValue = Annotated[str | int | float | bool | None, WrapValidator(_keep_wire_float)]
+PropertyValue = str | int | float | bool | None
 PropertyType = Literal[TYPES]  # type: ignore[valid-type]
 FieldType = Literal[ALL_FIELD_TYPES]  # type: ignore[valid-type]
 
