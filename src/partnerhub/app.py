@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,6 +17,7 @@ from partnerhub.ops.middleware import RequestMiddleware
 from partnerhub.services.runtime import Runtime
 from partnerhub.surfaces.common import errors as error_envelopes
 from partnerhub.surfaces.common import openapi, responses
+from partnerhub.surfaces.common.wire_text import refuse_nul
 from partnerhub.surfaces.core import errors as core_errors
 from partnerhub.surfaces.core.routes import PREFIX as CORE_PREFIX
 from partnerhub.surfaces.core.routes import router as core_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         # Operations metrics are our own (/metrics). FastAPI's OpenTelemetry hooks otherwise
         # look up the OTel providers in the environment on every request (~2.5 % of a GET).
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        dependencies=[Depends(refuse_nul)],
     )
     app.state.runtime = rt
     app.state.metrics = metrics

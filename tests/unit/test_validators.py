@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from string import ascii_letters
 
@@ -15,6 +16,10 @@ LONG_LOCAL = (  # 99 characters, over RFC 5321's optional 64-octet local-part ca
     "ycjBgeUAJ8S13Crgs"
 )
 Validator = Callable[[object, str], str]
+
+
+EMAILS = functools.partial(v.emails, max_len=2048)
+PHONE = functools.partial(v.phone, max_len=32)
 
 
 def rejects(fn: Validator, value: object, field: str = "f.x") -> str:
@@ -78,12 +83,12 @@ def test_email_message() -> None:
     ],
 )
 def test_emails_accepts(raw: str, expected: str) -> None:
-    assert v.emails(raw, "to") == expected
+    assert v.emails(raw, "to", max_len=2048) == expected
 
 
 @pytest.mark.parametrize("raw", ["", ",", "a@x.com,", "a@x.com,,b@x.com", "a@x.com; b@x.com"])
 def test_emails_rejects(raw: str) -> None:
-    rejects(v.emails, raw, "to")
+    rejects(EMAILS, raw, "to")
 
 
 # --- phone -------------------------------------------------------------------------------------
@@ -94,7 +99,7 @@ def test_emails_rejects(raw: str) -> None:
     ["+785596522", "+1235165336", "+38160333444", "43164324", "+1 (415) 555-0100", "12345"],
 )
 def test_phone_accepts(raw: str) -> None:
-    assert v.phone(f" {raw} ", "phone") == raw
+    assert v.phone(f" {raw} ", "phone", max_len=32) == raw
 
 
 @pytest.mark.parametrize(
@@ -113,7 +118,7 @@ def test_phone_accepts(raw: str) -> None:
     ],
 )
 def test_phone_rejects(raw: str) -> None:
-    rejects(v.phone, raw)
+    rejects(PHONE, raw)
 
 
 # --- short_text / no_nul -----------------------------------------------------------------------
@@ -259,12 +264,28 @@ def test_enum() -> None:
         assert message == "status must be one of active, inactive, pending, suspended, terminated."
 
 
+def test_the_bound_applies_to_the_value_as_kept() -> None:
+    """Separators count (the phone is stored as sent) and so do the commas of a joined list."""
+    assert v.phone("+1 415 555 0100", "p", max_len=15) == "+1 415 555 0100"
+    message = rejects(functools.partial(v.phone, max_len=14), "+1 415 555 0100", "p")
+    assert message == "p must be at most 14 characters."
+    joined = "a@x.com,b@x.com"
+    assert v.emails(joined, "to", max_len=len(joined)) == joined
+    message = rejects(functools.partial(v.emails, max_len=len(joined) - 1), joined, "to")
+    assert message == f"to must be at most {len(joined) - 1} characters."
+
+
+def test_phone_counts_ascii_digits_only() -> None:
+    rejects(PHONE, "+\u0663\u0663\u0663\u0663\u0663\u0663")
+    rejects(PHONE, "+1234\u00b2")
+
+
 # --- non-strings -------------------------------------------------------------------------------
 
 ALL: list[Validator] = [
     v.email,
-    v.emails,
-    v.phone,
+    EMAILS,
+    PHONE,
     v.short_text,
     v.website,
     v.http_url,

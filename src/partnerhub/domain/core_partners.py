@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from partnerhub.domain import bounds
 from partnerhub.errors import DomainError, FieldProblem, ProblemList, ValidationFailed
 
 OBJECT_TYPE = "core.partner"
@@ -124,6 +125,23 @@ def format_money(number: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+MAX_DEPTH = bounds.CORE_PATH_MAX_DEPTH
+
+
+def depth(path: str) -> int:
+    """Levels from the account's root (depth 1) in a materialized path ("/12/57/" is 2)."""
+    return path.count("/") - 1
+
+
+def check_child_depth(parent_path: str) -> None:
+    """A new partner below this parent stays within MAX_DEPTH, so its path fits its column."""
+    if depth(parent_path) >= MAX_DEPTH:
+        raise ValidationFailed.one(
+            "parent_sid",
+            f"parent_sid is {MAX_DEPTH} levels deep; partners may nest at most {MAX_DEPTH} levels.",
+        )
 
 
 def login(value: object, field_name: str) -> str:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from partnerhub.domain import numbers
 from partnerhub.errors import FieldProblem, ValidationFailed
 
 OBJECT_TYPE = "partner_clients"
@@ -37,7 +38,7 @@ RESERVED_PREFIX = "hs_"
 # Routes under /properties/partner_clients/ that a property name would shadow.
 RESERVED_NAMES = frozenset({"groups", "batch"})
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _DAY_MS = 86_400_000
 _MAX_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
 
@@ -142,9 +143,8 @@ def _number(value: str, name: str) -> str:
 
 
 def epoch_ms(value: str) -> int | None:
-    text = value.strip()
-    if text.lstrip("-").isdigit() and len(text) <= 16:
-        ms = int(text)
+    ms = numbers.ascii_int(value.strip(), signed=True, max_digits=16)
+    if ms is not None:
         return ms if -62_135_596_800_000 <= ms <= _MAX_MS else None
     return None
 
@@ -155,7 +155,7 @@ def parse_datetime_ms(value: str) -> int | None:
     if ms is not None:
         return ms
     text = value.strip()
-    if len(text) > 40:
+    if len(text) > 40 or not text.isascii():  # fromisoformat reads non-ASCII digits
         return None
     try:
         parsed = datetime.fromisoformat(text.replace("z", "Z"))
@@ -184,7 +184,7 @@ def parse_date_ms(value: str) -> int:
             )
         return ms
     try:
-        day = date.fromisoformat(text) if len(text) == 10 else None
+        day = date.fromisoformat(text) if len(text) == 10 and text.isascii() else None
     except ValueError:
         day = None
     if day is None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
+from partnerhub.domain import numbers
 from partnerhub.domain.crm_properties import (
     DEFAULT_PROPERTIES,
     InvalidValue,
@@ -202,8 +203,9 @@ def _int(value: Any, field: str, default: int) -> int:
         raise _fail(field, f"{field} must be an integer.")
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    number = numbers.ascii_int(value.strip(), signed=True) if isinstance(value, str) else None
+    if number is not None:
+        return number
     raise _fail(field, f"{field} must be an integer.")
 
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from partnerhub.domain import ids, numbers, validators
+from partnerhub.domain import bounds, ids, numbers, validators
 from partnerhub.domain.hood_deals import DEVICES, MAX_PRICES
 from partnerhub.errors import ValidationFailed
 
-NAME_MAX = 100
-DESCRIPTION_MAX = 2000
-POSTBACK_MAX = 2048
+NAME_MAX = bounds.length("hood_deals", "name")
+DESCRIPTION_MAX = bounds.length("hood_deals", "description")
+POSTBACK_MAX = bounds.length("hood_deals", "postback")
 EVENT_NAME_MAX = 32
 FREQUENCY_MAX = 1_000_000
 TIME_WINDOW_MAX = 365 * 24 * 3600  # one year, in seconds

@@ -13,11 +13,22 @@ from decimal import Decimal, InvalidOperation
 from partnerhub.domain.core_partners import format_money
 from partnerhub.errors import ValidationFailed
 
-__all__ = ["canonical", "decimal", "integer", "json_number"]
+__all__ = ["ascii_int", "canonical", "decimal", "integer", "json_number"]
 
 
 def _fail(field: str, rule: str) -> ValidationFailed:
     return ValidationFailed.one(field, f"{field} {rule}")
+
+
+def ascii_int(text: str, *, signed: bool = False, max_digits: int = 18) -> int | None:
+    """The integer a wire text spells in ASCII digits (optional "-" when signed), else None.
+
+    The one parser for numbers given as text: `str.isdigit()` accepts "²" and `int()` reads
+    "٣", so neither is used on request data."""
+    digits = text[1:] if signed and text.startswith("-") else text
+    if not 1 <= len(digits) <= max_digits or not all("0" <= ch <= "9" for ch in digits):
+        return None
+    return int(text)
 
 
 def integer(value: object, field: str, *, low: int, high: int) -> int:

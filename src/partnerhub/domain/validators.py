@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
 import email_validator
 import pycountry
 
+from partnerhub.domain import bounds
 from partnerhub.errors import ValidationFailed
 
 __all__ = [
     "CONTACT_TYPES",
+    "column_text",
     "contact_value",
     "country_alpha2",
     "country_alpha3",
@@ -35,6 +37,7 @@ CONTACT_TYPES = ("email", "phone", "mobile", "skype", "sip", "website")
 
 EMAIL_MAX_LEN = 254
 URL_MAX_LEN = 2048
+CONTACT_VALUE_MAX_LEN = bounds.length("hood_partner_contacts", "value")
 
 _PHONE = re.compile(r"\+?[0-9](?:[ ().-]*[0-9])*")
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
@@ -75,18 +78,33 @@ def email(value: object, field: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def emails(value: object, field: str) -> str:
-    """One or more comma-separated addresses; returned joined by "," in the given order."""
-    return ",".join(email(part, field) for part in _string(value, field).split(","))
+def emails(value: object, field: str, *, max_len: int) -> str:
+    """One or more comma-separated addresses; returned joined by "," in the given order, at
+    most max_len characters joined."""
+    joined = ",".join(email(part, field) for part in _string(value, field).split(","))
+    return _at_most(joined, field, max_len)
 
 
-def phone(value: object, field: str) -> str:
-    """E.164-shaped: optional "+", 5-15 digits, with space - . ( ) allowed between digits."""
+def phone(value: object, field: str, *, max_len: int) -> str:
+    """E.164-shaped: optional "+", 5-15 digits, with space - . ( ) allowed between digits; at
+    most max_len characters as kept (trimmed, separators included)."""
     number = _string(value, field).strip()
-    digits = sum(ch.isdigit() for ch in number)
+    digits = sum("0" <= ch <= "9" for ch in number)
     if not _PHONE.fullmatch(number) or not 5 <= digits <= 15:
         raise _fail(field, "must be a phone number in E.164 form (+14155550100).")
-    return number
+    return _at_most(number, field, max_len)
+
+
+def _at_most(text: str, field: str, max_len: int) -> str:
+    if len(text) > max_len:
+        raise _fail(field, f"must be at most {max_len} characters.")
+    return text
+
+
+def column_text(table: str, column: str, *, min_len: int = 1) -> Callable[[object, str], str]:
+    """`short_text` bounded by the column the value is stored in (domain/bounds.py)."""
+    max_len = bounds.length(table, column)
+    return lambda value, field: short_text(value, field, max_len=max_len, min_len=min_len)
 
 
 def short_text(value: object, field: str, *, max_len: int = 255, min_len: int = 1) -> str:
@@ -187,7 +205,7 @@ def contact_value(contact_type: str, value: object, field: str) -> str:
     if contact_type == "email":
         return email(value, field)
     if contact_type in ("phone", "mobile"):
-        return phone(value, field)
+        return phone(value, field, max_len=CONTACT_VALUE_MAX_LEN)
     if contact_type in ("skype", "sip"):
         return short_text(value, field, max_len=255)
     if contact_type == "website":

@@ -180,6 +180,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: CoreDraft) -> CorePart
                 "parent_sid", "parent_sid: Cannot find item by SID.", "NOT_FOUND"
             )
         parent = found
+    rules.check_child_depth(parent.path)
     if draft.values.get("acls"):
         raise HierarchyForbidden(
             "acls can only be set by the partner itself; a parent partner sets "

@@ -304,7 +304,7 @@ async def validate(
 
 def _recipient(provider: Provider, recipient: str) -> str:
     if provider.type == "sms":
-        return validators.phone(recipient, "recipient")
+        return validators.phone(recipient, "recipient", max_len=validators.CONTACT_VALUE_MAX_LEN)
     return validators.email(recipient, "recipient")
 
 

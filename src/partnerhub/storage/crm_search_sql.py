@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Float, String, and_, cast, false, func, literal, not_, or_, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from partnerhub.domain import numbers
 from partnerhub.domain.crm_properties import iso_ms
 from partnerhub.domain.crm_search import NEGATIVE_OPERATORS, Filter, SearchRequest, Sort
 from partnerhub.storage.listquery_sql import escape_like
@@ -142,6 +143,7 @@ def _query(term: str, text_properties: tuple[str, ...]) -> ColumnElement[bool]:
     matches: list[ColumnElement[bool]] = [
         func.lower(_text(name)).like(pattern, escape="\\") for name in text_properties
     ]
-    if term.isdigit() and len(term) <= 18:
-        matches.append(_o.id == int(term))
+    record_id = numbers.ascii_int(term)
+    if record_id is not None:
+        matches.append(_o.id == record_id)
     return or_(*matches) if matches else false()

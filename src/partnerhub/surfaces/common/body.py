@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 from starlette.requests import ClientDisconnect, Request
 
+from partnerhub.domain import numbers
 from partnerhub.errors import InvalidBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 MAX_DEPTH = 32
@@ -17,7 +18,8 @@ MAX_ITEMS = 1000
 
 async def raw_body(request: Request, max_bytes: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+    size_declared = numbers.ascii_int(declared, max_digits=30) if declared is not None else None
+    if size_declared is not None and size_declared > max_bytes:
         raise PayloadTooLarge(f"The request body exceeds {max_bytes} bytes.", field="body")
     chunks: list[bytes] = []
     size = 0

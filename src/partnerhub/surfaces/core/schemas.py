@@ -7,17 +7,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from partnerhub.domain import bounds, ids, validators
 from partnerhub.domain import core_partners as rules
-from partnerhub.domain import ids, validators
 from partnerhub.errors import ValidationFailed
 from partnerhub.surfaces.common.validation import rule
 
-Text = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255, min_len=0))]
-Name = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255))]
-Zip = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=32, min_len=0))]
+
+def _text(column: str, min_len: int = 0) -> Any:
+    return rule(validators.column_text("core_partners", column, min_len=min_len))
+
+
+def _length(column: str) -> int:
+    return bounds.length("core_partners", column)
+
+
+Name = Annotated[str, _text("name", min_len=1)]
 Email = Annotated[str, rule(validators.email)]
-Emails = Annotated[str, rule(validators.emails)]
-Phone = Annotated[str, rule(validators.phone)]
+Emails = Annotated[
+    str, rule(lambda v, f: validators.emails(v, f, max_len=_length("billing_email")))
+]
+Phone = Annotated[str, rule(lambda v, f: validators.phone(v, f, max_len=_length("phonenumber")))]
 Country = Annotated[str, rule(validators.country_alpha3)]
 Money = Annotated[Any, rule(rules.money)]
 Login = Annotated[str, rule(rules.login)]
@@ -84,8 +93,8 @@ Transformations = Annotated[list[dict[str, Any]], Field(max_length=100)]
 
 class _Updatable(_In):
     acls: Acls | None = None
-    address1: Text | None = None
-    address2: Text | None = None
+    address1: Annotated[str, _text("address1")] | None = None
+    address2: Annotated[str, _text("address2")] | None = None
     attributes: Attributes | None = Field(
         None,
         description="PATCH merges key by key (null removes a key) unless nested_objects=replace",
@@ -94,8 +103,8 @@ class _Updatable(_In):
     callbacks: Callbacks | None = Field(
         None, description=f"keys: {', '.join(rules.CALLBACK_NAMES)}; values http(s) URLs"
     )
-    city: Text | None = None
-    company_name: Text | None = None
+    city: Annotated[str, _text("city")] | None = None
+    company_name: Annotated[str, _text("company_name")] | None = None
     name: Name | None = None
     owner_email: Email | None = None
     parent_assigned_acls: Acls | None = Field(None, description="set by an ancestor partner only")
@@ -104,7 +113,7 @@ class _Updatable(_In):
     transformations: Transformations | None = Field(
         None, description="stored and answered as given, order kept"
     )
-    zip: Zip | None = None
+    zip: Annotated[str, _text("zip")] | None = None
 
 
 class CorePartnerCreate(_Updatable):
@@ -115,7 +124,7 @@ class CorePartnerCreate(_Updatable):
     name: Name
     parent_sid: str | None = None
     country_code: Country | None = Field(None, description="ISO 3166-1 alpha-3")
-    state: Text | None = None
+    state: Annotated[str, _text("state")] | None = None
     payment_type: PaymentType = "prepay"
     charge_at: Money | None = None
     prepay_amount: Money | None = None

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from starlette.requests import Request
 
-from partnerhub.domain import ids
+from partnerhub.domain import ids, numbers
 from partnerhub.domain.crm_properties import Group, PropertyDef, check_options, iso_datetime
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.errors import InvalidBody, ValidationFailed
@@ -59,9 +59,10 @@ def query_limit(request: Request) -> int:
     raw = request.query_params.get("limit")
     if raw is None or raw == "":
         return DEFAULT_LIMIT
-    if not raw.strip().isdigit() or int(raw) < 1:
+    limit = numbers.ascii_int(raw.strip())
+    if limit is None or limit < 1:
         raise ValidationFailed.one("limit", "limit must be a positive integer.")
-    return min(int(raw), MAX_LIMIT)  # HubSpot's own get_all asks for 100 even with history
+    return min(limit, MAX_LIMIT)  # HubSpot's own get_all asks for 100 even with history
 
 
 def query_after(request: Request) -> int | None:

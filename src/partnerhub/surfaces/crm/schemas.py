@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from partnerhub.domain import crm_search
+from partnerhub.domain import bounds, crm_search
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES
 from partnerhub.domain.crm_search import Direction, Operator
 
@@ -192,6 +192,14 @@ class CrmSearchResponse(_Out):
 # Property definitions
 
 
+def _property(column: str) -> int:
+    return bounds.length("crm_properties", column)
+
+
+def _group(column: str) -> int:
+    return bounds.length("crm_property_groups", column)
+
+
 class CrmOption(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -203,11 +211,13 @@ class CrmOption(BaseModel):
 
 
 class CrmPropertyCreate(_In):
-    name: str = Field(min_length=1, max_length=100)
-    label: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=_property("name"))
+    label: str = Field(min_length=1, max_length=_property("label"))
     type: PropertyType
     fieldType: FieldType
-    groupName: str = Field("partner_client_information", min_length=1, max_length=100)
+    groupName: str = Field(
+        "partner_client_information", min_length=1, max_length=_property("group_name")
+    )
     description: str = Field("", max_length=2000)
     options: list[CrmOption] = Field(default_factory=list)
     hasUniqueValue: bool = False
@@ -217,10 +227,10 @@ class CrmPropertyCreate(_In):
 
 
 class CrmPropertyUpdate(_In):
-    label: str | None = Field(None, min_length=1, max_length=255)
+    label: str | None = Field(None, min_length=1, max_length=_property("label"))
     type: PropertyType | None = None
     fieldType: FieldType | None = None
-    groupName: str | None = Field(None, min_length=1, max_length=100)
+    groupName: str | None = Field(None, min_length=1, max_length=_property("group_name"))
     description: str | None = Field(None, max_length=2000)
     options: list[CrmOption] | None = None
     hasUniqueValue: bool | None = None
@@ -262,13 +272,13 @@ class CrmPropertyList(_Out):
 
 
 class CrmGroupCreate(_In):
-    name: str = Field(min_length=1, max_length=100)
-    label: str = Field(min_length=1, max_length=255)
+    name: str = Field(min_length=1, max_length=_group("name"))
+    label: str = Field(min_length=1, max_length=_group("label"))
     displayOrder: int = -1
 
 
 class CrmGroupUpdate(_In):
-    label: str | None = Field(None, min_length=1, max_length=255)
+    label: str | None = Field(None, min_length=1, max_length=_group("label"))
     displayOrder: int | None = None
 
 

@@ -38,8 +38,10 @@ def _template_id(value: Any, field: str) -> str:
     return validators.short_text(value, field, max_len=100)
 
 
-Name = Annotated[str, _text(100)]
-Description = Annotated[str, _text(2000, 0)]
+Name = Annotated[str, rule(validators.column_text("hood_campaigns", "name"))]
+Description = Annotated[
+    str, rule(validators.column_text("hood_campaigns", "description", min_len=0))
+]
 Labels = Annotated[Any, rule(fields.labels)]
 Object = Annotated[
     dict[str, Any], rule(fields.bounded_object), Field(description="a JSON object, ≤ 8 KiB")
@@ -52,7 +54,7 @@ FutureTime = Annotated[
     rule(lambda v, f: fields.future_time(v, f, utcnow())),
     Field(description='"YYYY-MM-DD HH:MM:SS" (GMT), in the future'),
 ]
-Reason = Annotated[str, _text(500)]
+Reason = Annotated[str, rule(validators.column_text("hood_campaigns", "status_reason"))]
 
 
 class HoodCampaignMessageIn(HoodIn):

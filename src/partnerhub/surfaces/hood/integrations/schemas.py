@@ -11,7 +11,7 @@ from partnerhub.surfaces.common.validation import custom_error, rule
 from partnerhub.surfaces.hood.schemas import HoodIn
 
 Status = Literal["active", "inactive"]
-Name = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=100))]
+Name = Annotated[str, rule(validators.column_text("hood_integrations", "name"))]
 
 
 def _provider_id(value: Any, field: str) -> str:

@@ -15,14 +15,14 @@ from partnerhub.surfaces.hood.schemas import HoodIn
 
 Status = Literal["active", "inactive", "pending", "suspended", "terminated"]
 PartnerType = Literal["advertiser", "publisher"]
-Name = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255))]
+Name = Annotated[str, rule(validators.column_text("hood_partners", "name"))]
 Description = Annotated[
     str, rule(lambda v, f: validators.short_text(v, f, max_len=2000, min_len=0))
 ]
 Text255 = Annotated[str, rule(lambda v, f: validators.short_text(v, f, max_len=255))]
 Country = Annotated[str, rule(validators.country_alpha2)]
 Email = Annotated[str, rule(validators.email)]
-Phone = Annotated[str, rule(validators.phone)]
+Phone = Annotated[str, rule(lambda v, f: validators.contact_value("phone", v, f))]
 Website = Annotated[str, rule(validators.website)]
 
 
