@@ -13,9 +13,11 @@ from collections.abc import Mapping
 
 from partnerhub.errors import ValidationFailed
 
-__all__ = ["CORE_PATH_MAX_DEPTH", "TABLES", "fit", "length"]
+__all__ = ["CORE_PATH_MAX_DEPTH", "INTEGER_MAX", "INTEGER_MIN", "TABLES", "fit", "length"]
 
 _ID = 36  # a UUID's text
+# An `Integer` column: 32 bits on PostgreSQL (SQLite would keep a larger value).
+INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
 
 TABLES: Mapping[str, Mapping[str, int]] = {
     "accounts": {"name": 200, "hood_tier": 1},

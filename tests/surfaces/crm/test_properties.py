@@ -297,3 +297,39 @@ class TestAnotherAccount:
         assert prop.json()["archived"] is False
         group = await world.client.get(f"{GROUPS}/billing", headers=world.alice.headers())
         assert group.json()["label"] == "Billing"
+
+
+class TestDisplayOrderFitsItsColumn:
+    """`displayOrder` is an Integer column (32 bits on PostgreSQL): beyond it is 400 naming
+    the field on both databases, not a 500 on one and a stored value on the other."""
+
+    async def test_out_of_range_display_order_is_refused_everywhere(self, world: World) -> None:
+        h = world.alice.headers()
+        too_big = 2**31
+        property_body = {
+            "name": "ordered",
+            "label": "Ordered",
+            "type": "string",
+            "fieldType": "text",
+            "groupName": "partner_client_information",
+        }
+        await define(world, world.alice, property_body)
+        created = await world.client.post(GROUPS, json={"name": "g2", "label": "G2"}, headers=h)
+        assert created.status_code == 201, created.text
+        attempts = [
+            world.client.post(
+                GROUPS, json={"name": "g3", "label": "G3", "displayOrder": too_big}, headers=h
+            ),
+            world.client.patch(f"{GROUPS}/g2", json={"displayOrder": too_big}, headers=h),
+            world.client.post(
+                PROPERTIES,
+                json={**property_body, "name": "other", "displayOrder": -too_big - 1},
+                headers=h,
+            ),
+            world.client.patch(f"{PROPERTIES}/ordered", json={"displayOrder": too_big}, headers=h),
+        ]
+        for attempt in attempts:
+            body = assert_crm_error(await attempt, 400, "VALIDATION_ERROR")
+            assert "displayOrder" in str(body)
+        fine = await world.client.patch(f"{GROUPS}/g2", json={"displayOrder": 2**31 - 1}, headers=h)
+        assert fine.status_code == 200 and fine.json()["displayOrder"] == 2**31 - 1

@@ -20,6 +20,8 @@ def _id_text(value: Any) -> Any:
 
 
 Id = Annotated[str, BeforeValidator(_id_text), Field(min_length=1, max_length=65_536)]
+# Stored in an Integer column (32 bits on PostgreSQL).
+DisplayOrder = Annotated[int, Field(ge=bounds.INTEGER_MIN, le=bounds.INTEGER_MAX)]
 PropertyValue = str | int | float | bool | None
 PropertyType = Literal[TYPES]  # type: ignore[valid-type]
 FieldType = Literal[ALL_FIELD_TYPES]  # type: ignore[valid-type]
@@ -206,7 +208,7 @@ class CrmOption(BaseModel):
     label: str = Field(min_length=1, max_length=255)
     value: str = Field(min_length=1, max_length=255)
     description: str | None = Field(None, max_length=2000)
-    displayOrder: int | None = None
+    displayOrder: DisplayOrder | None = None
     hidden: bool = False
 
 
@@ -222,7 +224,7 @@ class CrmPropertyCreate(_In):
     options: list[CrmOption] = Field(default_factory=list)
     hasUniqueValue: bool = False
     hidden: bool = False
-    displayOrder: int = -1
+    displayOrder: DisplayOrder = -1
     formField: bool = True
 
 
@@ -235,7 +237,7 @@ class CrmPropertyUpdate(_In):
     options: list[CrmOption] | None = None
     hasUniqueValue: bool | None = None
     hidden: bool | None = None
-    displayOrder: int | None = None
+    displayOrder: DisplayOrder | None = None
     formField: bool | None = None
 
 
@@ -255,7 +257,7 @@ class CrmProperty(_Out):
     options: list[CrmOption]
     hasUniqueValue: bool
     hidden: bool
-    displayOrder: int
+    displayOrder: DisplayOrder
     formField: bool
     hubspotDefined: bool
     calculated: bool
@@ -274,18 +276,18 @@ class CrmPropertyList(_Out):
 class CrmGroupCreate(_In):
     name: str = Field(min_length=1, max_length=_group("name"))
     label: str = Field(min_length=1, max_length=_group("label"))
-    displayOrder: int = -1
+    displayOrder: DisplayOrder = -1
 
 
 class CrmGroupUpdate(_In):
     label: str | None = Field(None, min_length=1, max_length=_group("label"))
-    displayOrder: int | None = None
+    displayOrder: DisplayOrder | None = None
 
 
 class CrmGroup(_Out):
     name: str
     label: str
-    displayOrder: int
+    displayOrder: DisplayOrder
     archived: bool
 
 
