@@ -115,3 +115,20 @@ class TestOAuthToken:
         created = datetime.fromisoformat(body["date_created"])
         expires = datetime.fromisoformat(body["date_expiration_access_token"])
         assert 59 <= (expires - created).total_seconds() <= 61
+
+
+class TestFormBodyNul:
+    """PostgreSQL text holds no NUL: a NUL anywhere in the token form is 422 naming the field,
+    before any password check (the token's `name` would otherwise reach an INSERT)."""
+
+    async def test_nul_in_any_form_field_is_422(self, world: World) -> None:
+        await create(world, world.alice, login="nul-form")
+        for field, value in (
+            ("name", "a\x00b"),
+            ("scope", "partners.read\x00"),
+            ("password", "x\x00"),
+        ):
+            form = {"grant_type": "password", "username": "nul-form", "password": "sample_password"}
+            form[field] = value
+            response = await world.client.post(TOKEN, data=form)
+            assert_error(response, 422, field)

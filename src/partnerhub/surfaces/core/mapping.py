@@ -169,6 +169,10 @@ def password_grant(raw: bytes) -> PasswordGrant:
         form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
     except (UnicodeDecodeError, ValueError):
         raise ValidationFailed.one(None, "The form body could not be decoded.") from None
+    for name, value in form.items():
+        if "\x00" in name or "\x00" in value:
+            field = name.replace("\x00", "\\0")
+            raise ValidationFailed.one(field, f"{field} must not contain NUL bytes.")
     return core_oauth.password_grant(form)
 
 
