@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -51,16 +52,44 @@ def require_json_media_type(request: Request) -> None:
         raise UnsupportedMediaType("Content-Type must be application/json.", field="Content-Type")
 
 
-def parse_json(raw: bytes | str, *, where: str = "") -> Any:
-    """Parse, or raise InvalidBody with the parser's location of the error."""
+def parse_json(raw: bytes | str, *, where: str = "", exact_numbers: bool = False) -> Any:
+    """Parse, or raise InvalidBody with the parser's location of the error.
+
+    `exact_numbers`: every number as sent — integers exactly (orjson gives a float beyond 64
+    bits), and numbers with a fraction or exponent as their text (a float would round them).
+    Only bodies that hold a float pay for the second, slower parse."""
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
+        if exact_numbers and _holds_float(data):
+            data = _exact(raw)
+        return data
     except orjson.JSONDecodeError as exc:
         raise InvalidBody(
             f"Invalid JSON{where}: {exc.msg} at line {exc.lineno} column {exc.colno}"
             f" (char {exc.pos}).",
             field="body",
         ) from None
+
+
+def _holds_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_float(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_float(v) for v in value)
+    return False
+
+
+def _exact(raw: bytes | str) -> Any:
+    try:
+        return json.loads(raw, parse_float=str, parse_constant=_no_constant)
+    except ValueError:  # an integer of more digits than Python converts (4300)
+        raise InvalidBody("Invalid JSON: a number has too many digits.", field="body") from None
+
+
+def _no_constant(name: str) -> Any:  # pragma: no cover - orjson has refused NaN/Infinity first
+    raise ValueError(f"{name} is not JSON")
 
 
 def check_shape(value: Any, path: str = "", depth: int = 0) -> None:

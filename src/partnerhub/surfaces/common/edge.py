@@ -108,6 +108,8 @@ class Edge:
     limit_headers: Callable[[Decision], dict[str, str]]
     # Core: a partner's login and password as HTTP Basic credentials, besides bearer tokens.
     accepts_basic: bool = False
+    # CRM: JSON numbers kept as sent (HubSpot property values are text), not rounded to floats.
+    exact_numbers: bool = False
 
     async def _authenticate(self, request: Request, rt: Runtime) -> Actor:
         credentials = basic(request)
@@ -151,7 +153,7 @@ class Edge:
         if media_type_required:
             require_json_media_type(request)
         raw = await raw_body(request, runtime(request).settings.max_body_bytes)
-        data = parse_json(raw)
+        data = parse_json(raw, exact_numbers=self.exact_numbers)
         check_shape(data)
         return Body(raw, data)
 

@@ -45,7 +45,7 @@ OBJECTS = "/objects/partner_clients"
 PROPERTIES = "/properties/partner_clients"
 BATCH = f"{OBJECTS}/batch/"
 BATCH_OPERATIONS = ("read", "create", "update", "upsert", "archive")
-edge = Edge("crm", ratelimits.policies, ratelimits.headers)
+edge = Edge("crm", ratelimits.policies, ratelimits.headers, exact_numbers=True)
 router = APIRouter(prefix=PREFIX, tags=["CRM"])
 
 OBJECTS_READ = ("crm.objects.partner-clients.read", "crm.objects.partner-clients.write")
