@@ -36,6 +36,7 @@ class DeadlineHttpProtocol(HttpToolsProtocol):
         self._header_bytes = 0
         self._in_head = True
         self._head_bytes = 0
+        self._heads_completed = 0
 
     def _arm(self, seconds: float) -> None:
         self._disarm()
@@ -53,8 +54,10 @@ class DeadlineHttpProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         in_head = self._in_head
+        self._heads_completed = 0
         super().data_received(data)
-        if not (in_head and self._in_head) or self.transport.is_closing():
+        # A chunk that completed a head holds body bytes (perhaps a whole request): not head.
+        if not (in_head and self._in_head) or self._heads_completed or self.transport.is_closing():
             return
         self._head_bytes += len(data)
         if self._head_bytes > MAX_HEAD_BYTES:
@@ -105,6 +108,7 @@ class DeadlineHttpProtocol(HttpToolsProtocol):
         if self._oversized is not None:
             self.scope["state"][OVERSIZED] = self._oversized
         self._in_head = False
+        self._heads_completed += 1
         super().on_headers_complete()
         self._arm(self._body_timeout)
 
