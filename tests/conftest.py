@@ -17,7 +17,7 @@ import asyncpg
 import httpx
 import pytest
 
-from harness import World, make_tenant
+from harness import World, make_tenant, suite_settings
 from partnerhub.app import create_app
 from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.config import Settings
@@ -107,14 +107,7 @@ async def database_url(
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        token_cache_seconds=0,
-        db_pool_size=5,
-        log_level="warning",
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return suite_settings(database_url)
 
 
 @pytest.fixture

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from fastapi.routing import APIRoute
 
+from partnerhub.config import Settings
 from partnerhub.services import accounts
 from partnerhub.services.runtime import Runtime
 from partnerhub.storage.database import Database
@@ -55,3 +58,32 @@ async def make_tenant(db: Database, name: str, tier: str = "E") -> Tenant:
             for i in range(2)
         ]
     return Tenant(account.id, secret, [str(m.id) for m in members])
+
+
+def suite_settings(database_url: str, **overrides: Any) -> Settings:
+    """The settings every in-process test starts from (no .env file, in-process rate limits, no
+    token cache), with a test's own `overrides`."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "redis_url": None,
+        "token_cache_seconds": 0,
+        "db_pool_size": 5,
+        "log_level": "warning",
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def api_routes(world: World, prefixes: tuple[str, ...]) -> Iterator[APIRoute]:
+    """Every API route of the app under test whose path starts with one of `prefixes`,
+    included routers walked through."""
+
+    def walk(routes: list[object]) -> Iterator[APIRoute]:
+        for route in routes:
+            included = getattr(route, "original_router", None)
+            if included is not None:
+                yield from walk(included.routes)
+            elif isinstance(route, APIRoute) and route.path.startswith(prefixes):
+                yield route
+
+    yield from walk(world.client._transport.app.router.routes)  # type: ignore[attr-defined]

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from harness import suite_settings
 from partnerhub.config import Settings
 
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        token_cache_seconds=60,
-        db_pool_size=5,
-        log_level="warning",
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return suite_settings(database_url, token_cache_seconds=60)

@@ -7,9 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from fastapi.routing import APIRoute
-
-from harness import World
+from harness import World, api_routes
 
 SURFACES = ("/v1/hood", "/core/v2", "/crm/v3")
 # Needs no bearer token: the login and password authenticate (Core OAuth password grant).
@@ -21,20 +19,12 @@ MIN_ROUTES = 45
 
 
 def _routes(world: World) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-
-    def walk(routes: list[object]) -> None:
-        for route in routes:
-            included = getattr(route, "original_router", None)
-            if included is not None:
-                walk(included.routes)
-            elif isinstance(route, APIRoute) and route.path.startswith(SURFACES):
-                for method in sorted(route.methods):
-                    if (method, route.path) not in PUBLIC:
-                        found.append((method, route.path))
-
-    app = world.client._transport.app  # type: ignore[attr-defined]
-    walk(app.router.routes)
+    found = [
+        (method, route.path)
+        for route in api_routes(world, SURFACES)
+        for method in sorted(route.methods)
+        if (method, route.path) not in PUBLIC
+    ]
     assert len(found) >= MIN_ROUTES, found
     return found
 

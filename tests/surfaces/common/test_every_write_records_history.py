@@ -15,10 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
 from sqlalchemy import func, select
 
-from harness import World
+from harness import World, api_routes, suite_settings
 from partnerhub.config import Settings
 from partnerhub.domain.objects import Kind
 from partnerhub.storage.repos.changes import STORED
@@ -57,30 +56,15 @@ def twilio() -> Iterator[HttpStub]:
 @pytest.fixture
 def settings(database_url: str, twilio: HttpStub) -> Settings:
     """The suite's settings, with Twilio answered by a local server (validate, test)."""
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        token_cache_seconds=0,
-        db_pool_size=5,
-        log_level="warning",
-        provider_twilio_base_url=twilio.url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return suite_settings(database_url, provider_twilio_base_url=twilio.url)
 
 
 def _write_routes(world: World) -> set[tuple[str, str]]:
-    found: set[tuple[str, str]] = set()
-
-    def walk(routes: list[object]) -> None:
-        for route in routes:
-            included = getattr(route, "original_router", None)
-            if included is not None:
-                walk(included.routes)
-            elif isinstance(route, APIRoute) and route.path.startswith(SURFACES):
-                found.update((m, route.path) for m in route.methods & WRITE_METHODS)
-
-    walk(world.client._transport.app.router.routes)  # type: ignore[attr-defined]
-    return found
+    return {
+        (method, route.path)
+        for route in api_routes(world, SURFACES)
+        for method in route.methods & WRITE_METHODS
+    }
 
 
 # What history calls a row of each kind (its key, unless said here).

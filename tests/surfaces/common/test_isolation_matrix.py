@@ -20,10 +20,9 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi.routing import APIRoute
 from sqlalchemy import select
 
-from harness import Tenant, World
+from harness import Tenant, World, api_routes, suite_settings
 from partnerhub.config import Settings
 from partnerhub.storage.repos.changes import STORED
 from provider_servers import HttpStub, http_stub, twilio_routes
@@ -44,15 +43,7 @@ def settings(database_url: str) -> Iterator[Settings]:
 
 
 def _settings(database_url: str, twilio: HttpStub) -> Settings:
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        token_cache_seconds=0,
-        db_pool_size=5,
-        log_level="warning",
-        provider_twilio_base_url=twilio.url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return suite_settings(database_url, provider_twilio_base_url=twilio.url)
 
 
 # Not owned by an account: the same for every caller.
@@ -100,18 +91,11 @@ class Side:
 
 
 def _routes(world: World) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-
-    def walk(routes: list[object]) -> None:
-        for route in routes:
-            included = getattr(route, "original_router", None)
-            if included is not None:
-                walk(included.routes)
-            elif isinstance(route, APIRoute) and route.path.startswith(SURFACES):
-                path = PARAM.sub(r"{\1}", route.path)  # without converters
-                found.extend((method, path) for method in sorted(route.methods))
-
-    walk(world.client._transport.app.router.routes)  # type: ignore[attr-defined]
+    found = [
+        (method, PARAM.sub(r"{\1}", route.path))  # without converters
+        for route in api_routes(world, SURFACES)
+        for method in sorted(route.methods)
+    ]
     assert len(found) >= MIN_ROUTES, found
     return found
 

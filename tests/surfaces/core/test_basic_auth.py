@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness import World
+from harness import World, suite_settings
 from partnerhub.auth import passwords
 from partnerhub.config import Settings
 from partnerhub.services import accounts
@@ -158,8 +158,12 @@ class TestRefused:
         token = await world.client.post(
             TOKEN, data={"grant_type": "password", "username": login_name, "password": "pw"}
         )
-        assert_error(token, 401)
-        assert _verifications(world) - before == 2
+        if "\x00" in login_name:  # a form field no text column can hold: 422 before any check
+            assert_error(token, 422, "username")
+            assert _verifications(world) - before == 1
+        else:
+            assert_error(token, 401)
+            assert _verifications(world) - before == 2
 
     async def test_a_root_without_a_usable_password_costs_the_same(self, world: World) -> None:
         async with world.runtime.db.transaction(write=True) as uow:
@@ -422,13 +426,7 @@ class TestCost:
 
 def _budget_settings(database_url: str, **budgets: Any) -> Settings:
     """Refusals answered at once (the 1 s hold would only slow the test down)."""
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        password_check_refusal_delay_seconds=0,
-        _env_file=None,  # type: ignore[call-arg]
-        **budgets,
-    )
+    return suite_settings(database_url, password_check_refusal_delay_seconds=0, **budgets)
 
 
 class TestPerLoginAndPerClientBudgets:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from harness import World
+from harness import World, suite_settings
 from partnerhub.config import Settings
 from partnerhub.storage.tables import history, hood_integrations
 from provider_servers import HttpStub, http_stub, twilio_routes
@@ -43,15 +43,8 @@ def twilio() -> Iterator[HttpStub]:
 
 @pytest.fixture
 def settings(database_url: str, twilio: HttpStub) -> Settings:
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        token_cache_seconds=0,
-        db_pool_size=5,
-        log_level="warning",
-        provider_twilio_base_url=twilio.url,
-        provider_timeout_seconds=2,
-        _env_file=None,  # type: ignore[call-arg]
+    return suite_settings(
+        database_url, provider_twilio_base_url=twilio.url, provider_timeout_seconds=2
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from harness import World
+from harness import World, suite_settings
 from partnerhub.config import Settings
 from provider_servers import (
     SmtpServer,
@@ -39,16 +39,7 @@ def smtp(tls: TlsFiles) -> Iterator[SmtpServer]:
 
 @pytest.fixture
 def settings(database_url: str, tls: TlsFiles) -> Settings:
-    return Settings(
-        database_url=database_url,
-        redis_url=None,
-        token_cache_seconds=0,
-        db_pool_size=5,
-        log_level="warning",
-        smtp_ca_file=tls.ca_file,
-        provider_timeout_seconds=1,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    return suite_settings(database_url, smtp_ca_file=tls.ca_file, provider_timeout_seconds=1)
 
 
 def _settings(server: SmtpServer, **overrides: str) -> dict[str, str]:
