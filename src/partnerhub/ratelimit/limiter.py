@@ -26,6 +26,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
 
+from partnerhub.errors import RateLimited, Unavailable
 from partnerhub.ratelimit.redis_windows import RedisWindows
 
 T = TypeVar("T")
@@ -112,6 +113,17 @@ class RateLimiter:
             return await self._hit_redis(policy, key, cost)
         except (RedisError, OSError) as exc:
             raise RateLimiterUnavailable(f"rate-limit storage: {exc}") from exc
+
+    async def spend(self, policy: Policy, key: str) -> Decision:
+        """`hit` for a request: RateLimited when a window is exhausted, Unavailable when the
+        store cannot be reached (never allowed by default)."""
+        try:
+            decision = await self.hit(policy, key)
+        except RateLimiterUnavailable:
+            raise Unavailable("The rate-limit store is unreachable.") from None
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after, policy.name)
+        return decision
 
     async def check_ready(self) -> bool:
         if self._redis is None:

@@ -36,7 +36,7 @@ from partnerhub.auth import passwords
 from partnerhub.domain.accounts import Account, Actor
 from partnerhub.domain.core_partners import LOGIN, CorePartner
 from partnerhub.errors import RateLimited, Unauthenticated, Unavailable
-from partnerhub.ratelimit import Policy, RateLimiter, RateLimiterUnavailable, Window
+from partnerhub.ratelimit import Policy, RateLimiter, Window
 from partnerhub.storage.database import Database
 
 PER_LOGIN = Policy("password-checks-per-login", (Window(20, 60, "60s"),))
@@ -162,14 +162,12 @@ class PasswordChecks:
 
     async def _spend(self, policy: Policy, key: str) -> None:
         try:
-            decision = await self._limiter.hit(policy, key)
-        except RateLimiterUnavailable:
-            raise Unavailable("The rate-limit store is unreachable.") from None
-        if not decision.allowed:
+            await self._limiter.spend(policy, key)
+        except RateLimited as refused:
             # Held a moment before answering (no CPU, an idle connection): a guesser's
             # connections then ask a few times a second each, not as fast as refusals are made.
-            await asyncio.sleep(min(self._refusal_delay, decision.retry_after))
-            raise RateLimited(decision.retry_after, policy.name)
+            await asyncio.sleep(min(self._refusal_delay, refused.retry_after))
+            raise
 
     async def _look_up(self, login: str) -> tuple[Verified, str] | None:
         if not LOGIN.fullmatch(login):

@@ -18,8 +18,8 @@ from starlette.responses import Response
 
 from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
-from partnerhub.errors import MissingScope, RateLimited, Unauthenticated, Unavailable
-from partnerhub.ratelimit import Decision, Policy, RateLimiterUnavailable, WindowState
+from partnerhub.errors import MissingScope, Unauthenticated
+from partnerhub.ratelimit import Decision, Policy, WindowState
 from partnerhub.services import idempotency
 from partnerhub.services.runtime import Runtime, UnitOfWork
 from partnerhub.surfaces.common.body import (
@@ -90,13 +90,7 @@ PolicyChooser = Callable[[Actor, Settings], Sequence[Policy]]
 
 async def spend(request: Request, policy: Policy, key: str) -> Decision:
     """Spend one unit of the budget `key` under `policy`; RateLimited when it is exhausted."""
-    try:
-        decision = await runtime(request).limiter.hit(policy, key)
-    except RateLimiterUnavailable:
-        raise Unavailable("The rate-limit store is unreachable.") from None
-    if not decision.allowed:
-        raise RateLimited(decision.retry_after, policy.name)
-    return decision
+    return await runtime(request).limiter.spend(policy, key)
 
 
 @dataclass(frozen=True)

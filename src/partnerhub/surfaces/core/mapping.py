@@ -22,6 +22,7 @@ from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
 from partnerhub.services import core_oauth
 from partnerhub.services.core_oauth import IssuedToken, PasswordGrant
 from partnerhub.surfaces.common.validation import refuse_nulls, validate
+from partnerhub.surfaces.common.wire_text import refuse_nul_in
 from partnerhub.surfaces.core.schemas import (
     CoreAuthenticationPatch,
     CorePartnerCreate,
@@ -169,10 +170,7 @@ def password_grant(raw: bytes) -> PasswordGrant:
         form = dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=50))
     except (UnicodeDecodeError, ValueError):
         raise ValidationFailed.one(None, "The form body could not be decoded.") from None
-    for name, value in form.items():
-        if "\x00" in name or "\x00" in value:
-            field = name.replace("\x00", "\\0")
-            raise ValidationFailed.one(field, f"{field} must not contain NUL bytes.")
+    refuse_nul_in(form.items())
     return core_oauth.password_grant(form)
 
 
