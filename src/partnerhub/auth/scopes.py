@@ -28,8 +28,13 @@ CRM_SCOPES = (
     "crm.schemas.partner-clients.write",
 )
 ALL_SCOPES: tuple[str, ...] = HOOD_SCOPES + CORE_SCOPES + CRM_SCOPES
+# Deployment administration (the test-control API, SPEC §5): never part of "every scope" of an
+# account's token; granted only by name (`tokens create --scope partnerhub.admin`) or to the
+# bootstrap token.
+ADMIN_SCOPE = "partnerhub.admin"
+GRANTABLE_SCOPES: tuple[str, ...] = ALL_SCOPES + (ADMIN_SCOPE,)
 
 
 def unknown_scopes(scopes: list[str] | tuple[str, ...]) -> list[str]:
-    known = set(ALL_SCOPES)
+    known = set(GRANTABLE_SCOPES)
     return [s for s in scopes if s not in known]
