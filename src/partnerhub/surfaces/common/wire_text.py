@@ -13,11 +13,17 @@ from partnerhub.errors import ValidationFailed
 NUL = "\x00"
 
 
-def refuse_nul(request: Request) -> None:
-    """An app-wide dependency: its ValidationFailed gets the surface's own envelope."""
-    if NUL in request.url.path:
+async def refuse_nul(request: Request) -> None:
+    """An app-wide dependency: its ValidationFailed gets the surface's own envelope.
+
+    Async on purpose: FastAPI runs a plain `def` dependency in its thread pool, a thread
+    hand-off on every request of every route."""
+    if NUL in request.scope["path"]:
         raise ValidationFailed.one("path", "The path must not contain NUL bytes.")
-    refuse_nul_in(request.query_params.multi_items())
+    raw_query: bytes = request.scope.get("query_string", b"")
+    # A NUL in a decoded name or value comes from a NUL byte or a %00 escape in the raw query.
+    if b"\x00" in raw_query or b"%00" in raw_query:
+        refuse_nul_in(request.query_params.multi_items())
 
 
 def refuse_nul_in(pairs: Iterable[tuple[str, str]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.responses import Response
 
 from partnerhub.domain import ids
@@ -18,6 +18,7 @@ from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.body import raw_body
 from partnerhub.surfaces.common.edge import Edge, client_address, runtime
 from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
+from partnerhub.surfaces.common.router import SurfaceRouter
 from partnerhub.surfaces.core import mapping, query, ratelimits
 from partnerhub.surfaces.core.schemas import (
     CoreAuthentication,
@@ -33,7 +34,7 @@ from partnerhub.surfaces.core.schemas import (
 )
 
 PREFIX = "/core/v2"
-router = APIRouter(prefix=PREFIX, tags=["Core"])
+router = SurfaceRouter(prefix=PREFIX, tags=["Core"])
 edge = Edge("core", ratelimits.policies, x_ratelimit_headers, accepts_basic=True)
 
 READ = ("partners.manage", "partners.read")

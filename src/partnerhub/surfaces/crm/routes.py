@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from starlette.convertors import PathConvertor, register_url_convertor
 from starlette.responses import Response
 
@@ -15,6 +15,7 @@ from partnerhub.domain.versioning import etag
 from partnerhub.services import crm_objects, crm_properties, crm_views
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.edge import Edge
+from partnerhub.surfaces.common.router import SurfaceRouter
 from partnerhub.surfaces.common.validation import validate
 from partnerhub.surfaces.crm import mapping, ratelimits
 from partnerhub.surfaces.crm.schemas import (
@@ -46,7 +47,7 @@ PROPERTIES = "/properties/partner_clients"
 BATCH = f"{OBJECTS}/batch/"
 BATCH_OPERATIONS = ("read", "create", "update", "upsert", "archive")
 edge = Edge("crm", ratelimits.policies, ratelimits.headers, exact_numbers=True)
-router = APIRouter(prefix=PREFIX, tags=["CRM"])
+router = SurfaceRouter(prefix=PREFIX, tags=["CRM"])
 
 OBJECTS_READ = ("crm.objects.partner-clients.read", "crm.objects.partner-clients.write")
 OBJECTS_WRITE = ("crm.objects.partner-clients.write",)

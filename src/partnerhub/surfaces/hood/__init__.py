@@ -1,6 +1,6 @@
 """Ocamba Hood API v1 dialect (`/v1/hood`), one package per resource."""
 
-from fastapi import APIRouter
+from partnerhub.surfaces.common.router import SurfaceRouter
 
 # isort: off
 # In route order: a routes module registers its request-body schemas for OpenAPI as it is
@@ -21,6 +21,6 @@ __all__ = ["PREFIX", "router"]
 # The resources' routes side by side in one router, in route order. Not `include_router`:
 # FastAPI keeps an included router as one nested route, so `router.routes` would hold routers
 # instead of routes, and each request would search one level deeper.
-router = APIRouter()
+router = SurfaceRouter()
 for resource in (partners, contacts, members, integrations, providers, deals, campaigns):
     router.routes.extend(resource.router.routes)
