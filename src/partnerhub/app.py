@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -17,7 +17,7 @@ from partnerhub.ops.middleware import RequestMiddleware
 from partnerhub.services.runtime import Runtime
 from partnerhub.surfaces.common import errors as error_envelopes
 from partnerhub.surfaces.common import openapi, responses
-from partnerhub.surfaces.common.wire_text import refuse_nul
+from partnerhub.surfaces.common.wire_text import nul_refusal
 from partnerhub.surfaces.core import errors as core_errors
 from partnerhub.surfaces.core.routes import PREFIX as CORE_PREFIX
 from partnerhub.surfaces.core.routes import router as core_router
@@ -62,7 +62,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         # Operations metrics are our own (/metrics). FastAPI's OpenTelemetry hooks otherwise
         # look up the OTel providers in the environment on every request (~2.5 % of a GET).
         telemetry={"tracing": False, "metrics": False, "logs": False},
-        dependencies=[Depends(refuse_nul)],
     )
     app.state.runtime = rt
     app.state.metrics = metrics
@@ -79,7 +78,12 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         },
     )
     openapi.install(app)
-    app.add_middleware(RequestMiddleware, metrics=metrics, public_url=settings.public_url)
+    app.add_middleware(
+        RequestMiddleware,
+        metrics=metrics,
+        public_url=settings.public_url,
+        refusals=(nul_refusal,),
+    )
     return app
 
 

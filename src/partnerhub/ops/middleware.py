@@ -51,10 +51,21 @@ OVERSIZED_ERRORS: dict[str, Callable[[], DomainError]] = {
 }
 
 
+# What the app refuses before routing (a NUL in the path, say): the error, or None.
+Refusal = Callable[[Scope], DomainError | None]
+
+
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics, public_url: str | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        metrics: Metrics,
+        public_url: str | None = None,
+        refusals: tuple[Refusal, ...] = (),
+    ) -> None:
         self.app = app
         self.metrics = metrics
+        self.refusals = refusals
         self.log = get_logger("partnerhub.access")
         self.public = public_url.split("://", 1) if public_url else None
 
@@ -96,9 +107,8 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            oversized = state.get(OVERSIZED)
-            if oversized in OVERSIZED_ERRORS:
-                error = OVERSIZED_ERRORS[oversized]()
+            error = self._refused(scope, state)
+            if error is not None:
                 response = await _handled(scope, receive_tracked, error)
                 await response(scope, receive_tracked, send_with_headers)
             else:
@@ -133,6 +143,16 @@ class RequestMiddleware:
                 status=status,
                 duration_ms=round(elapsed * 1000, 2),
             )
+
+    def _refused(self, scope: Scope, state: dict[str, Any]) -> DomainError | None:
+        oversized = state.get(OVERSIZED)
+        if oversized in OVERSIZED_ERRORS:
+            return OVERSIZED_ERRORS[oversized]()
+        for refusal in self.refusals:
+            error = refusal(scope)
+            if error is not None:
+                return error
+        return None
 
     def _own_origin(self, scope: Scope) -> None:
         """Make the URL the app builds links and redirects from the public one, or else the
