@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
 from dataclasses import dataclass
 
 import httpx
@@ -63,10 +65,17 @@ def build_secrets(settings: Settings) -> Secrets:
     )
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default verification context, built once per process: loading the CA bundle
+    is ~20 ms, paid by every Runtime otherwise (each test's app builds one)."""
+    return httpx.create_ssl_context()
+
+
 def build_transports(settings: Settings) -> Transports:
     timeout = settings.provider_timeout_seconds
     return Transports(
-        http=httpx.AsyncClient(timeout=timeout, follow_redirects=False),
+        http=httpx.AsyncClient(timeout=timeout, follow_redirects=False, verify=_tls_context()),
         timeout=timeout,
         base_urls={
             "twilio": settings.provider_twilio_base_url,
