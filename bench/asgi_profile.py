@@ -4,8 +4,8 @@
                                            [--only TARGET ...]
 
 Builds the app as `partnerhub serve` does (info log level, one JSON access line per request,
-written to /dev/null; token cache on), on a fresh SQLite database holding a few hundred objects per
-surface (bench/load.py), and sends each target N requests R times, one at a time, straight into
+written to /dev/null; token cache on), on a fresh SQLite database holding --count objects per surface
+(bench/load.py, default 300), and sends each target N requests R times, one at a time, straight into
 the ASGI callable. Prints the best round's µs per request per target, in wall-clock time and in
 this process's CPU time (steadier than the wall clock on a busy machine). `--profile TARGET` runs
 that target once more under pyinstrument and prints its call tree (pyinstrument must be
@@ -102,7 +102,7 @@ async def call(app: App, method: str, target: str, body: bytes, token: str) -> i
     return status
 
 
-async def prepare(workdir: Path) -> tuple[Settings, str, dict[str, list[str]]]:
+async def prepare(workdir: Path, count: int) -> tuple[Settings, str, dict[str, list[str]]]:
     url = f"sqlite:///{workdir / 'profile.db'}"
     await asyncio.to_thread(upgrade, url)
     db = Database.open(url, pool_size=1)
@@ -115,7 +115,7 @@ async def prepare(workdir: Path) -> tuple[Settings, str, dict[str, list[str]]]:
             rate_limits={s: big for s in ("hood", "core", "crm", "crm_search")},
         )
     await db.dispose()
-    await load(url, "bench", 300, workdir)
+    await load(url, "bench", count, workdir)
     ids = {s: (workdir / f"{s}.ids").read_text().split() for s in ("hood", "core", "crm")}
     settings = Settings(_env_file=None, database_url=url, log_level="info")  # type: ignore[call-arg]
     return settings, created.token, ids
@@ -173,7 +173,7 @@ async def measure(
 
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings, token, ids = await prepare(Path(tmp))
+        settings, token, ids = await prepare(Path(tmp), args.count)
         with Quiet():
             app: App = create_app(settings)
         for name in args.only or list(TARGETS):
@@ -183,6 +183,7 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--count", type=int, default=300, help="objects per surface")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--profile", choices=list(TARGETS))
     parser.add_argument("--show-all", action="store_true", help="profile: library frames too")

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import orjson
+
 from partnerhub.domain import core_partners as rules
 from partnerhub.domain.core_partners import (
     AUTHENTICATION_FIELDS,
@@ -32,13 +34,11 @@ from partnerhub.surfaces.core.schemas import (
 NOT_NULLABLE = ("name", *rules.NESTED_OBJECTS, *rules.NESTED_ARRAYS)
 
 
-def sort_keys(value: Any) -> Any:
-    """Dicts with their keys in alphabetical order, all the way down."""
-    if isinstance(value, dict):
-        return {k: sort_keys(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [sort_keys(v) for v in value]
-    return value
+def sorted_object(value: dict[str, Any]) -> orjson.Fragment:
+    """`value` as JSON with its keys in alphabetical order all the way down (CarrierX's order),
+    serialized here by orjson: rebuilding sorted dicts in Python took a quarter of the time of
+    a page of 25 partners."""
+    return orjson.Fragment(orjson.dumps(value, option=orjson.OPT_SORT_KEYS))
 
 
 def _object(body: Any) -> dict[str, Any]:
@@ -104,8 +104,8 @@ def _selected(wire: dict[str, Any], query: CoreListQuery | None) -> dict[str, An
     return wire
 
 
-def partner_wire(partner: CorePartner, query: CoreListQuery | None = None) -> dict[str, Any]:
-    return _selected(sort_keys(partner.public()), query)
+def partner_wire(partner: CorePartner, query: CoreListQuery | None = None) -> orjson.Fragment:
+    return sorted_object(_selected(partner.public(), query))
 
 
 def _url(base: str, params: list[tuple[str, str]], **changes: str | None) -> str:
@@ -145,7 +145,7 @@ def pagination(
 
 
 def list_envelope(
-    items: list[dict[str, Any]],
+    items: Sequence[orjson.Fragment],
     *,
     total: int,
     limit: int,
@@ -211,16 +211,14 @@ def authentication_wire(partner: CorePartner) -> dict[str, Any]:
     }
 
 
-def history_wire(entry: HistoryEntry, query: CoreListQuery | None = None) -> dict[str, Any]:
-    wire: dict[str, Any] = sort_keys(
-        {
-            "action": entry.action,
-            "changed_at": core_time(entry.changed_at),
-            "changes": entry.changes,
-            "source": entry.author,
-            "surface": entry.surface,
-            "token_id": str(entry.token_id) if entry.token_id is not None else None,
-            "version": entry.version,
-        }
-    )
-    return _selected(wire, query)
+def history_wire(entry: HistoryEntry, query: CoreListQuery | None = None) -> orjson.Fragment:
+    wire: dict[str, Any] = {
+        "action": entry.action,
+        "changed_at": core_time(entry.changed_at),
+        "changes": entry.changes,
+        "source": entry.author,
+        "surface": entry.surface,
+        "token_id": str(entry.token_id) if entry.token_id is not None else None,
+        "version": entry.version,
+    }
+    return sorted_object(_selected(wire, query))
