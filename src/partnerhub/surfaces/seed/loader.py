@@ -21,7 +21,7 @@ from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.auth.secrets import Secrets
 from partnerhub.domain import ids
 from partnerhub.domain.accounts import Actor
-from partnerhub.errors import DomainError, FieldProblem, ValidationFailed
+from partnerhub.errors import DomainError, FieldProblem, NotFound, ValidationFailed
 from partnerhub.services import (
     accounts,
     core_partners,
@@ -66,11 +66,19 @@ class SeededAccount:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+class Misplaced(ValidationFailed):
+    """A problem of the file's own structure, already named by its place in the file."""
+
+
 def _located(where: str, exc: DomainError) -> list[FieldProblem]:
     """The error's problems, each named by its place in the file."""
+    if isinstance(exc, Misplaced):
+        return exc.problems
     found = []
     for problem in exc.problems:
-        name, message = problem.field, problem.message
+        # A not-found error's field is the path's id, not a field of the entry.
+        name = None if isinstance(exc, NotFound) else problem.field
+        message = problem.message
         if name and message.startswith(name):
             text = f"{where}.{message}"
         elif name:
@@ -81,8 +89,8 @@ def _located(where: str, exc: DomainError) -> list[FieldProblem]:
     return found
 
 
-def _fail(where: str, message: str) -> ValidationFailed:
-    return ValidationFailed.one(where, f"{where}: {message}")
+def _fail(where: str, message: str) -> Misplaced:
+    return Misplaced([FieldProblem(where, f"{where}: {message}")])
 
 
 def _object(value: Any, where: str, allowed: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -99,7 +107,7 @@ def _list(parent: dict[str, Any], key: str, where: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise _fail(f"{where}.{key}", "must be a list.")
+        raise _fail(f"{where}.{key}" if where else key, "must be a list.")
     return value
 
 
