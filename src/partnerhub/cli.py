@@ -1,4 +1,5 @@
-"""The `partnerhub` command: serve, migrate, accounts, tokens, members, demo."""
+"""The `partnerhub` command: serve, migrate, accounts, tokens, members, demo, seed, export,
+import."""
 
 from __future__ import annotations
 
@@ -145,8 +146,8 @@ def serve(
     seed: Annotated[
         Path | None,
         typer.Option(
-            help="A seed file (.json, .yaml) to load before the server accepts requests; "
-            "if it fails, serve stops with exit code 2."
+            help="A seed file (.json, .yaml) or an export (.jsonl) to load before the server "
+            "accepts requests; if it fails, serve stops with exit code 2."
         ),
     ] = None,
 ) -> None:
@@ -510,17 +511,23 @@ def demo_command(
 
 @app.command("seed")
 def seed_command(
-    file: Annotated[Path, typer.Argument(help="A seed file: .json, .yaml or .yml.")],
+    file: Annotated[
+        Path, typer.Argument(help="A seed file (.json, .yaml, .yml) or an export (.jsonl).")
+    ],
 ) -> None:
     """Load a seed file (README "Seed files, export and import"): accounts, tokens, members
     and data of every surface, with the ids it states. All or nothing: any error names its
-    entry and field, and nothing is loaded."""
+    entry and field, and nothing is loaded. An export (.jsonl) is loaded as `import` does."""
     _seed(Settings(), file, exit_code=1)
 
 
 def _seed(settings: Settings, file: Path, *, exit_code: int) -> None:
-    """Load `file`; on any problem print every one and exit with `exit_code`. Secrets the file
-    did not give (tokens, Core passwords) are printed once; those it gave never are."""
+    """Load `file` (a seed file, or an export: .jsonl); on any problem print every one and exit
+    with `exit_code`. Secrets the file did not give (tokens, Core passwords) are printed once;
+    those it gave never are."""
+    if file.suffix.lower() == ".jsonl":
+        _import(settings, file, exit_code=exit_code)
+        return
     try:
         document = seed_document.read(file)
     except DomainError as exc:
@@ -581,18 +588,31 @@ def import_command(
     """Load an export into new accounts (all or nothing: one transaction). Ids, versions, times
     and history are kept; the accounts and ids must not exist yet. Integration secrets need the
     exporting server's PARTNERHUB_SECRET_KEY."""
-    settings = Settings()
+    _import(Settings(), file, exit_code=1)
+
+
+def _import(settings: Settings, file: Path, *, exit_code: int) -> None:
+    try:
+        lines = file.open("rb")
+    except OSError as exc:
+        err.print(Text.assemble(ERROR, f" {file}: cannot be read ({exc.strerror})."))
+        raise typer.Exit(exit_code) from None
 
     async def work(uow: UnitOfWork) -> dict[str, int]:
-        with file.open("rb") as lines, _progress("importing", file.stat().st_size) as (bar, t):
+        with _progress("importing", size) as (bar, task):
             return await transfer.import_(
                 uow,
                 lines,
                 secrets=build_secrets(settings),
-                progress=lambda size: bar.advance(t, size),
+                progress=lambda read: bar.advance(task, read),
             )
 
-    counts = _run(settings, work)
+    with lines:
+        size = os.fstat(lines.fileno()).st_size
+        try:
+            counts = _run(settings, work)
+        except typer.Exit:
+            raise typer.Exit(exit_code) from None
     console.print(
         "Imported " + (", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing"),
         soft_wrap=True,

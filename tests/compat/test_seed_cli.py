@@ -149,3 +149,9 @@ def test_seed_export_import_round_trip(invoke: Any) -> None:
     again, _ = invoke("import", str(dump), database="target.db")
     assert again.exit_code == 1
     assert "error: line 2: an account with id 1000000 exists already" in again.stderr
+    as_seed, _ = invoke("seed", str(dump), database="third.db")  # an export seeds too
+    assert as_seed.exit_code == 0, as_seed.output
+    assert invoke("export", database="third.db")[0].stdout_bytes == exported.stdout_bytes
+    missing, served = invoke("serve", "--seed", "absent.jsonl", database="third.db")
+    assert missing.exit_code == 2 and "absent.jsonl: cannot be read" in missing.stderr
+    assert served == []
