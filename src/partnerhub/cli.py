@@ -81,14 +81,17 @@ secrets_app = typer.Typer(
 app.add_typer(secrets_app, name="secrets")
 
 
-def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-    """Migrate, then run `work` in one transaction; domain errors exit 1 with their message."""
+def _run(
+    settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]], *, snapshot: bool = False
+) -> T:
+    """Migrate, then run `work` in one transaction (`snapshot`: one that only reads, one state
+    throughout); domain errors exit 1 with their message."""
     upgrade(settings.database_url)
 
     async def main() -> T:
         db = Database.open(settings.database_url, pool_size=1)
         try:
-            async with db.transaction(write=True) as uow:
+            async with db.snapshot() if snapshot else db.transaction(write=True) as uow:
                 return await work(uow)
         finally:
             await db.dispose()
@@ -577,7 +580,7 @@ def export_command(
         out.flush()
         return written
 
-    written = _run(Settings(), work)
+    written = _run(Settings(), work, snapshot=True)
     err.print(f"{written} record(s) exported.")
 
 

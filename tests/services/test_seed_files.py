@@ -16,7 +16,7 @@ from partnerhub.config import Settings
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.hood_partners import PartnerDraft
 from partnerhub.errors import Unauthenticated, ValidationFailed
-from partnerhub.services import accounts, hood_partners
+from partnerhub.services import accounts, history, hood_partners
 from partnerhub.services.accounts import TokenVerifier
 from partnerhub.storage.database import Database
 from partnerhub.surfaces.seed import document as seed_document
@@ -77,6 +77,18 @@ class TestExample:
                 uow, actor, object_id=1000200, limit=10, offset=0
             )
         assert [(e.action, e.surface, e.author) for e in entries] == [("create", "hood", "seed")]
+        async with db.transaction() as uow:
+            root = await uow.core_partners.get_root(made[0].id)
+            assert root is not None
+            _, root_entries = await history.list(
+                uow,
+                actor,
+                object_type="core.partner",
+                object_id=root.partner_sid,
+                limit=5,
+                offset=0,
+            )
+        assert [e.author for e in root_entries] == ["seed"]
 
     async def test_issued_ids_pass_stated_ones(self, db: Database, settings: Settings) -> None:
         made = await seed(db, settings, example())

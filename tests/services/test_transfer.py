@@ -32,7 +32,7 @@ async def db(settings: Settings) -> AsyncIterator[Database]:
 
 
 async def export(db: Database, account: str | None = None) -> bytes:
-    async with db.transaction(write=True) as uow:
+    async with db.snapshot() as uow:
         _, lines = await transfer.export(uow, account=account)
         return b"".join([line async for line in lines])
 
@@ -104,6 +104,20 @@ class TestRoundTrip:
         assert [r["name"] for r in only if r["kind"] == "account"] == ["globex"]
         globex = only[1]["id"]
         assert all(r.get("account_id", globex) == globex for r in only[2:])
+
+    async def test_reads_one_snapshot(self, db: Database, settings: Settings) -> None:
+        """A write committed while the export runs is not in it: the lines hold one state."""
+        made = await load_seed(db, settings)
+        async with db.snapshot() as uow:
+            total, lines = await transfer.export(uow)
+            async with db.transaction(write=True) as writer:
+                await accounts.create_member(
+                    writer, account_id=made[0].id, name="Late", email="late@example.com"
+                )
+            data = b"".join([line async for line in lines])
+        assert len(records(data)) - 1 == total
+        assert b"late@example.com" not in data
+        assert b"late@example.com" in await export(db)
 
     async def test_token_secrets_are_not_exported(self, db: Database, settings: Settings) -> None:
         await load_seed(db, settings)

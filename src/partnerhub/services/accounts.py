@@ -41,11 +41,13 @@ async def create_account(
     token: str | None = None,
     core_password: str | None = None,
     admin: bool = False,
+    source: str | None = None,
 ) -> NewAccount:
     """Create an account, its first token (every scope; `admin`: and partnerhub.admin) and its
     root Core partner (a login with a random password). `token` and `core_password` are known
-    values to use instead of random ones (checked as `check_known_secrets` does). The secrets
-    are returned here and never again."""
+    values to use instead of random ones (checked as `check_known_secrets` does); `source`
+    names the author of the root partner's history (a seed file). The secrets are returned
+    here and never again."""
     check_known_secrets(token=token, core_password=core_password)
     if not name.strip():
         raise ValidationFailed.one("name", "name must not be empty.")
@@ -60,7 +62,11 @@ async def create_account(
         uow, account_id=account.id, name="default", scopes=scopes, secret=token
     )
     root, password = await core_partners.create_root(
-        uow, account_id=account.id, account_name=account.name, password=core_password
+        uow,
+        account_id=account.id,
+        account_name=account.name,
+        password=core_password,
+        source=source,
     )
     return NewAccount(account, secret, root.login, password)
 

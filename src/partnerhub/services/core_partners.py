@@ -218,7 +218,12 @@ def root_login(account_name: str) -> str:
 
 
 async def create_root(
-    uow: UnitOfWork, *, account_id: int, account_name: str, password: str | None = None
+    uow: UnitOfWork,
+    *,
+    account_id: int,
+    account_name: str,
+    password: str | None = None,
+    source: str | None = None,
 ) -> tuple[CorePartner, str]:
     """The account's root partner, with a login derived from the account name and a random
     password (or `password`, already checked). Returns the password (its only appearance; only
@@ -227,7 +232,7 @@ async def create_root(
     if await uow.core_partners.login_taken(login):
         login = f"{login}-{account_id}"
     password = password if password is not None else _random_password()
-    actor = Actor(account_id=account_id, token_id=None, scopes=frozenset())
+    actor = Actor(account_id=account_id, token_id=None, scopes=frozenset(), source=source)
     partner = await _insert(
         uow,
         actor,

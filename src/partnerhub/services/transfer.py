@@ -37,9 +37,8 @@ async def export(
     uow: UnitOfWork, *, account: str | None = None
 ) -> tuple[int, AsyncIterator[bytes]]:
     """(how many records, the export's lines: the header, then every record) of one account
-    (name or id) or of all. The unit of work must be a writing one that nothing else has used:
-    it is read as one snapshot, and never written."""
-    await uow.transfer.snapshot()
+    (name or id) or of all. Give it a unit of work that reads one snapshot
+    (`Database.snapshot`), or the lines may mix states."""
     account_id = (await accounts.get_account(uow, name_or_id=account)).id if account else None
     return await uow.transfer.count(account_id), _lines(uow, account_id)
 

@@ -24,7 +24,6 @@ from sqlalchemy import (
     Table,
     func,
     select,
-    text,
     tuple_,
 )
 from sqlalchemy.exc import IntegrityError
@@ -175,15 +174,6 @@ class TransferRepo(Repo):
     """Reads for an export, writes for an import. Exports read every account's rows or one
     account's; imports write any account's: both are deployment administration, not a
     request of an account (the documented exception to the tenancy rule, as `Repo` says)."""
-
-    async def snapshot(self) -> None:
-        """Make the rest of this unit of work (a writing one, not written to) see one state of
-        the database: on PostgreSQL a REPEATABLE READ, READ ONLY transaction (a SQLite
-        transaction is one already). Its first statement."""
-        if self.dialect == "postgresql":
-            await self.conn.execute(
-                text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            )
 
     async def count(self, account_id: int | None) -> int:
         total = 0

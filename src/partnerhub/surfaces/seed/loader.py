@@ -162,6 +162,7 @@ class _Seed:
                 hood_tier=data.get("hood_tier") or self.default_tier,
                 token=data.get("token"),
                 core_password=data.get("core_password"),
+                source=SOURCE,
             )
 
         created = await self.entry(where, create, entry)
