@@ -142,6 +142,14 @@ BAD: dict[str, tuple[Any, str]] = {
         one_account(token="ph_" + "x" * 31),
         "accounts[0].token must have 32 to 196 characters after ph_ (it has 31).",
     ),
+    "account_token_not_text": (
+        one_account(token=12345),
+        "accounts[0].token: must be a non-empty string.",
+    ),
+    "account_core_password_not_text": (
+        one_account(core_password=["a"]),
+        "accounts[0].core_password: must be a non-empty string.",
+    ),
     "account_core_password_short": (
         one_account(core_password="short"),
         "accounts[0].core_password must have 8 to 128 characters (it has 5).",

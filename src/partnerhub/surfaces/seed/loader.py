@@ -159,9 +159,12 @@ class _Seed:
             return await accounts.create_account(
                 self.uow,
                 name=_text(data.get("name"), f"{where}.name") or "",
-                hood_tier=data.get("hood_tier") or self.default_tier,
-                token=data.get("token"),
-                core_password=data.get("core_password"),
+                hood_tier=_text(data.get("hood_tier"), f"{where}.hood_tier", required=False)
+                or self.default_tier,
+                token=_text(data.get("token"), f"{where}.token", required=False),
+                core_password=_text(
+                    data.get("core_password"), f"{where}.core_password", required=False
+                ),
                 source=SOURCE,
             )
 
@@ -248,7 +251,7 @@ class _Seed:
             name=name,
             scopes=scopes,
             expires_at=_time(data.get("expires_at"), f"{where}.expires_at"),
-            secret=data.get("token"),
+            secret=_text(data.get("token"), f"{where}.token", required=False),
         )
         return name, None if data.get("token") else secret
 
@@ -259,7 +262,7 @@ class _Seed:
             account_id=actor.account_id,
             name=_text(data.get("name"), f"{where}.name") or "",
             email=_text(data.get("email"), f"{where}.email") or "",
-            status=data.get("status", "active"),
+            status=_text(data.get("status"), f"{where}.status", required=False) or "active",
             image=_text(data.get("image"), f"{where}.image", required=False),
             id=_hood_id(data),
         )
