@@ -8,7 +8,7 @@ import os
 import shutil
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
@@ -119,6 +119,23 @@ async def database_url(
     url: str = request.getfixturevalue("pg_database")
     await _truncate(url)
     return url
+
+
+@pytest.fixture
+def wipe_database(database_url: str, sqlite_template: Path) -> Callable[[], Awaitable[None]]:
+    """Empties the test's database again (no rows, ids restarting), for a test that loads
+    data into an empty database twice. Its connections must be closed first."""
+
+    async def wipe() -> None:
+        if database_url.startswith("sqlite:///"):
+            path = Path(database_url.removeprefix("sqlite:///"))
+            for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            shutil.copy(sqlite_template, path)
+        else:
+            await _truncate(database_url)
+
+    return wipe
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,8 +12,13 @@ from fastapi.routing import APIRoute
 
 from partnerhub.config import Settings
 from partnerhub.services import accounts
-from partnerhub.services.runtime import Runtime
+from partnerhub.services.runtime import Runtime, build_secrets
 from partnerhub.storage.database import Database
+from partnerhub.surfaces.seed import document as seed_document
+from partnerhub.surfaces.seed import loader as seed_loader
+
+# The seed file the README documents: every kind of entry (tests load it to have data in all).
+EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "examples" / "seed.yaml"
 
 
 @dataclass
@@ -87,3 +93,12 @@ def api_routes(world: World, prefixes: tuple[str, ...]) -> Iterator[APIRoute]:
                 yield route
 
     yield from walk(world.client._transport.app.router.routes)  # type: ignore[attr-defined]
+
+
+async def load_seed(
+    db: Database, settings: Settings, document: Any = None
+) -> list[seed_loader.SeededAccount]:
+    """Seed `document` (a parsed seed file; default: the example) in one transaction."""
+    data = seed_document.read(EXAMPLE_SEED) if document is None else document
+    async with db.transaction(write=True) as uow:
+        return await seed_loader.load(uow, data, secrets=build_secrets(settings))

@@ -1,17 +1,29 @@
-"""The `partnerhub` command: serve, migrate, accounts, tokens, members, demo."""
+"""The `partnerhub` command: serve, migrate, accounts, tokens, members, demo, seed, export,
+import."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import re
-from collections.abc import Awaitable, Callable
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import SecretStr
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -21,10 +33,12 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import DomainError, NotFound
 from partnerhub.ops.logging import configure as configure_logging
-from partnerhub.services import accounts, core_partners, demo, hood_integrations
+from partnerhub.services import accounts, core_partners, demo, hood_integrations, transfer
 from partnerhub.services.runtime import UnitOfWork, build_secrets
 from partnerhub.storage.database import Database
 from partnerhub.storage.migrate import upgrade
+from partnerhub.surfaces.seed import document as seed_document
+from partnerhub.surfaces.seed import loader as seed_loader
 
 T = TypeVar("T")
 # Markup off: names, e-mails and error messages are user input, and a `[/]` in one must print
@@ -32,6 +46,8 @@ T = TypeVar("T")
 console = Console(markup=False)
 err = Console(stderr=True, markup=False)
 ERROR = ("error:", "red")
+BOOTSTRAP_TOKEN = "PARTNERHUB_BOOTSTRAP_TOKEN"  # noqa: S105 - a setting's name
+BOOTSTRAP_PASSWORD = "PARTNERHUB_BOOTSTRAP_CORE_PASSWORD"  # noqa: S105 - a setting's name
 WARNING = ("warning:", "yellow")
 
 
@@ -65,14 +81,17 @@ secrets_app = typer.Typer(
 app.add_typer(secrets_app, name="secrets")
 
 
-def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-    """Migrate, then run `work` in one transaction; domain errors exit 1 with their message."""
+def _run(
+    settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]], *, snapshot: bool = False
+) -> T:
+    """Migrate, then run `work` in one transaction (`snapshot`: one that only reads, one state
+    throughout); domain errors exit 1 with their message."""
     upgrade(settings.database_url)
 
     async def main() -> T:
         db = Database.open(settings.database_url, pool_size=1)
         try:
-            async with db.transaction(write=True) as uow:
+            async with db.snapshot() if snapshot else db.transaction(write=True) as uow:
                 return await work(uow)
         finally:
             await db.dispose()
@@ -80,8 +99,14 @@ def _run(settings: Settings, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     try:
         return asyncio.run(main())
     except DomainError as exc:
-        err.print(Text.assemble(ERROR, f" {exc.message}"))
+        _print_error(exc)
         raise typer.Exit(1) from None
+
+
+def _print_error(exc: DomainError) -> None:
+    """Every problem of the error, one line each."""
+    for problem in exc.problems:
+        err.print(Text.assemble(ERROR, f" {problem.message}"), soft_wrap=True)
 
 
 def _check_secret_key(settings: Settings, *, allowed: bool) -> None:
@@ -121,6 +146,13 @@ def serve(
             help="Start on PostgreSQL with the development secret key anyway.",
         ),
     ] = False,
+    seed: Annotated[
+        Path | None,
+        typer.Option(
+            help="A seed file (.json, .yaml) or an export (.jsonl) to load before the server "
+            "accepts requests; if it fails, serve stops with exit code 2."
+        ),
+    ] = None,
 ) -> None:
     """Run the API server (migrates the database first; prints a token on first start)."""
     settings = Settings()
@@ -140,17 +172,9 @@ def serve(
         raise typer.Exit(2)
     _check_secret_key(settings, allowed=allow_dev_secret_key or settings.allow_dev_secret_key)
 
-    async def bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
-        """The first start on an empty database creates the account `default`."""
-        if await uow.accounts.count():
-            return None
-        return await accounts.create_account(
-            uow, name="default", hood_tier=settings.hood_default_tier
-        )
-
-    first = _run(settings, bootstrap)
-    if first:
-        _print_new_account(first)
+    _bootstrap(settings)
+    if seed is not None:
+        _seed(settings, seed, exit_code=2)
     console.print(
         f"partnerhub on http://{settings.host}:{settings.port} "
         f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})",
@@ -162,28 +186,94 @@ def serve(
     server.run(settings)
 
 
-def _print_new_account(created: accounts.NewAccount) -> None:
+def _known_secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def _bootstrap(settings: Settings) -> None:
+    """The first start on an empty database creates the account `default`, its token (every
+    scope and partnerhub.admin) and its root Core login: random, or the known values of
+    PARTNERHUB_BOOTSTRAP_TOKEN / _CORE_PASSWORD, which are checked before anything is written
+    and never printed."""
+    token = _known_secret(settings.bootstrap_token)
+    password = _known_secret(settings.bootstrap_core_password)
+    try:
+        accounts.check_known_secrets(
+            token=token,
+            core_password=password,
+            token_field=BOOTSTRAP_TOKEN,
+            password_field=BOOTSTRAP_PASSWORD,
+        )
+    except DomainError as exc:
+        err.print(Text.assemble(ERROR, f" {exc.message}"), soft_wrap=True)
+        raise typer.Exit(2) from None
+
+    async def bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
+        if await uow.accounts.count():
+            return None
+        return await accounts.create_account(
+            uow,
+            name="default",
+            hood_tier=settings.hood_default_tier,
+            token=token,
+            core_password=password,
+            admin=True,
+        )
+
+    created = _run(settings, bootstrap)
+    if created is None:
+        for name, value in ((BOOTSTRAP_TOKEN, token), (BOOTSTRAP_PASSWORD, password)):
+            if value is not None:
+                console.print(
+                    f"info: {name} ignored: the database already has accounts.", soft_wrap=True
+                )
+        return
+    _print_new_account(
+        created,
+        token_shown=token is None,
+        password_shown=password is None,
+        scopes="every scope and partnerhub.admin",
+    )
+
+
+def _print_new_account(
+    created: accounts.NewAccount,
+    *,
+    token_shown: bool = True,
+    password_shown: bool = True,
+    scopes: str = "every scope",
+) -> None:
     """The secrets of a new account, shown this once: its token and its root Core login."""
     account = created.account
-    console.print(
-        Text.assemble(
-            "Account ",
-            (account.name, "bold"),
-            f" (id {account.id}) created. Its token (shown once, every scope):",
+    if not token_shown:
+        console.print(
+            Text.assemble(
+                "Account ",
+                (account.name, "bold"),
+                f" (id {account.id}) created with the token from {BOOTSTRAP_TOKEN} ({scopes}).",
+            ),
+            soft_wrap=True,
         )
-    )
-    console.print(created.token, soft_wrap=True, highlight=False)
-    _print_core_login(created.core_login, created.core_password)
+    else:
+        console.print(
+            Text.assemble(
+                "Account ",
+                (account.name, "bold"),
+                f" (id {account.id}) created. Its token (shown once, {scopes}):",
+            )
+        )
+        console.print(created.token, soft_wrap=True, highlight=False)
+    _print_core_login(created.core_login, created.core_password if password_shown else None)
 
 
-def _print_core_login(login: str, password: str) -> None:
-    console.print(
-        "Core (/core/v2) root partner login (password shown once; "
-        "POST /core/v2/oauth/token with grant_type=password):",
-        soft_wrap=True,
-    )
+def _print_core_login(login: str, password: str | None) -> None:
+    """`password` None: it came from PARTNERHUB_BOOTSTRAP_CORE_PASSWORD and is not shown."""
+    how = "POST /core/v2/oauth/token with grant_type=password"
+    shown = "password shown once" if password is not None else f"password from {BOOTSTRAP_PASSWORD}"
+    console.print(f"Core (/core/v2) root partner login ({shown}; {how}):", soft_wrap=True)
     console.print(f"login: {login}", soft_wrap=True, highlight=False)
-    console.print(f"password: {password}", soft_wrap=True, highlight=False)
+    if password is not None:
+        console.print(f"password: {password}", soft_wrap=True, highlight=False)
 
 
 def _safe_url(url: str) -> str:
@@ -420,6 +510,124 @@ def demo_command(
     console.print(
         f"Demo data in account {found.name}: " + ", ".join(f"{v} {k}" for k, v in counts.items())
     )
+
+
+@app.command("seed")
+def seed_command(
+    file: Annotated[
+        Path, typer.Argument(help="A seed file (.json, .yaml, .yml) or an export (.jsonl).")
+    ],
+) -> None:
+    """Load a seed file (README "Seed files, export and import"): accounts, tokens, members
+    and data of every surface, with the ids it states. All or nothing: any error names its
+    entry and field, and nothing is loaded. An export (.jsonl) is loaded as `import` does."""
+    _seed(Settings(), file, exit_code=1)
+
+
+def _seed(settings: Settings, file: Path, *, exit_code: int) -> None:
+    """Load `file` (a seed file, or an export: .jsonl); on any problem print every one and exit
+    with `exit_code`. Secrets the file did not give (tokens, Core passwords) are printed once;
+    those it gave never are."""
+    if file.suffix.lower() == ".jsonl":
+        _import(settings, file, exit_code=exit_code)
+        return
+    try:
+        document = seed_document.read(file)
+    except DomainError as exc:
+        _print_error(exc)
+        raise typer.Exit(exit_code) from None
+
+    async def work(uow: UnitOfWork) -> list[seed_loader.SeededAccount]:
+        return await seed_loader.load(
+            uow, document, secrets=build_secrets(settings), default_tier=settings.hood_default_tier
+        )
+
+    try:
+        made = _run(settings, work)
+    except typer.Exit:
+        raise typer.Exit(exit_code) from None
+    for seeded in made:
+        counts = ", ".join(f"{n} {what}" for what, n in seeded.counts.items()) or "no data"
+        console.print(f"Seeded account {seeded.name} (id {seeded.id}): {counts}.", soft_wrap=True)
+        if seeded.token is not None:
+            console.print("Its token (shown once, every scope):", soft_wrap=True)
+            console.print(seeded.token, soft_wrap=True, highlight=False)
+        if seeded.core_password is not None:
+            _print_core_login(seeded.core_login, seeded.core_password)
+        for name, secret in seeded.tokens:
+            console.print(f"Token {name} (shown once):", soft_wrap=True)
+            console.print(secret, soft_wrap=True, highlight=False)
+
+
+@app.command("export")
+def export_command(
+    account: Annotated[
+        str | None, typer.Option(help="Account name or id [default: every account].")
+    ] = None,
+) -> None:
+    """Write the data (history, token hashes and encrypted integration secrets included) as
+    JSON Lines to stdout: `partnerhub export > dump.jsonl`. Progress goes to stderr."""
+    out = sys.stdout.buffer
+
+    async def work(uow: UnitOfWork) -> int:
+        total, lines = await transfer.export(uow, account=account)
+        with _progress("exporting", total) as (bar, task):
+            written = -1  # the header is not a record
+            async for line in lines:
+                out.write(line)
+                written += 1
+                bar.update(task, completed=written)
+        out.flush()
+        return written
+
+    written = _run(Settings(), work, snapshot=True)
+    err.print(f"{written} record(s) exported.")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A file `partnerhub export` wrote.", exists=True)],
+) -> None:
+    """Load an export into new accounts (all or nothing: one transaction). Ids, versions, times
+    and history are kept; the accounts and ids must not exist yet. Integration secrets need the
+    exporting server's PARTNERHUB_SECRET_KEY."""
+    _import(Settings(), file, exit_code=1)
+
+
+def _import(settings: Settings, file: Path, *, exit_code: int) -> None:
+    try:
+        lines = file.open("rb")
+    except OSError as exc:
+        err.print(Text.assemble(ERROR, f" {file}: cannot be read ({exc.strerror})."))
+        raise typer.Exit(exit_code) from None
+
+    async def work(uow: UnitOfWork) -> dict[str, int]:
+        with _progress("importing", size) as (bar, task):
+            return await transfer.import_(
+                uow,
+                lines,
+                secrets=build_secrets(settings),
+                progress=lambda read: bar.advance(task, read),
+            )
+
+    with lines:
+        size = os.fstat(lines.fileno()).st_size
+        try:
+            counts = _run(settings, work)
+        except typer.Exit:
+            raise typer.Exit(exit_code) from None
+    console.print(
+        "Imported " + (", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing"),
+        soft_wrap=True,
+    )
+
+
+@contextmanager
+def _progress(what: str, total: int) -> Iterator[tuple[Progress, TaskID]]:
+    """A progress bar on stderr (stdout may be the data)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        yield bar, bar.add_task(what, total=total)
 
 
 @secrets_app.command("rotate")

@@ -41,6 +41,18 @@ class Settings(BaseSettings):
     allow_dev_secret_key: bool = Field(
         False, description="let serve start on PostgreSQL with the development secret key"
     )
+    bootstrap_token: SecretStr | None = Field(
+        None,
+        description="serve's first start on an empty database: the first account's token "
+        "(ph_ and 32+ URL-safe characters; every scope and partnerhub.admin) instead of a "
+        "random one; ignored once the database has accounts",
+    )
+    bootstrap_core_password: SecretStr | None = Field(
+        None,
+        description="serve's first start on an empty database: the first account's root Core "
+        "partner password (8 to 128 characters) instead of a random one; ignored once the "
+        "database has accounts",
+    )
     log_level: str = Field("info", description="debug, info, warning or error")
     db_pool_size: int = Field(10, ge=1, description="database connections per worker")
     token_cache_seconds: float = Field(

@@ -88,7 +88,8 @@ def _orphans_of(pgid: int) -> None:
 @pytest.fixture(scope="session")
 def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A factory: start_server(database_url, workers=1, redis_url=None, env=None) -> a Server
-    whose `ready_path` (default /readyz) answers 200; `env` adds to its environment.
+    whose `ready_path` (default /readyz) answers 200; `env` adds to its environment, `args` to
+    its command line. Its token: PARTNERHUB_BOOTSTRAP_TOKEN's, or the one it printed.
     `restart_of=server` starts a new process on that server's database and settings (no
     first-start token: the database has its accounts)."""
     started: list[Server] = []
@@ -101,6 +102,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         ready_path: str = "/readyz",
         env: dict[str, str] | None = None,
         restart_of: Server | None = None,
+        args: tuple[str, ...] = (),
     ) -> Server:
         workdir = tmp_path_factory.mktemp("server")
         port = free_port()
@@ -132,6 +134,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
                     str(port),
                     "--workers",
                     str(workers),
+                    *args,
                 ],
                 env=env,
                 cwd=workdir,
@@ -150,7 +153,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         if restart_of is not None:
             server.token, server.secrets = restart_of.token, restart_of.secrets
             return server
-        server.token = one_token(server.stdout())
+        server.token = env.get("PARTNERHUB_BOOTSTRAP_TOKEN") or one_token(server.stdout())
         server.secrets.append(server.token)
         return server
 

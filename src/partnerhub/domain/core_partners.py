@@ -217,6 +217,22 @@ def public_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return public
 
 
+# A partner's password, as the Core API accepts it (create, authentication PATCH) and as the
+# bootstrap and seed settings must give it.
+PASSWORD_MIN_CHARS = 8
+PASSWORD_MAX_CHARS = 128
+
+
+def check_password(value: str, field: str) -> str:
+    if not PASSWORD_MIN_CHARS <= len(value) <= PASSWORD_MAX_CHARS:
+        raise ValidationFailed.one(
+            field,
+            f"{field} must have {PASSWORD_MIN_CHARS} to {PASSWORD_MAX_CHARS} characters "
+            f"(it has {len(value)}).",
+        )
+    return value
+
+
 # How the partner authenticates (partnerhub's /partners/{sid}/authentication): its password and
 # CarrierX's `allow_basic_authentication` system attribute. Not part of the Core object.
 AUTHENTICATION_FIELDS = ("allow_basic_authentication", "password")

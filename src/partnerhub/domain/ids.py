@@ -29,6 +29,39 @@ def in_body(value: object, field: str) -> int:
     raise ValidationFailed.one(field, f"{field} must be an id (a digit string).")
 
 
+# Ids partnerhub issues: Hood's (and members') from one million up, like Ocamba's ("1000412");
+# CRM records' from 1, like HubSpot's ("512"). At most 18 digits: a 64-bit column.
+FIRST_HOOD_ID = 1_000_000
+FIRST_CRM_ID = 1
+
+
+def stated(value: object, field: str, *, first: int) -> int:
+    """An id chosen by the caller (a seed file), held to the form of the ids issued."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        number = None
+    elif isinstance(value, int):
+        number = value if value < 10**18 else None
+    else:
+        number = int(value) if is_numeric_id(value) else None
+    if number is None or number < first:
+        raise ValidationFailed.one(
+            field,
+            f"{field} must be an id of at most 18 digits from {first} up, like the ids "
+            "partnerhub issues.",
+        )
+    return number
+
+
+def stated_secure_id(value: object, field: str) -> str:
+    """A secure id chosen by the caller: any UUID, kept in its canonical form."""
+    sid = secure_id(value)
+    if sid is None:
+        raise ValidationFailed.one(
+            field, f"{field} must be a UUID, like the ids partnerhub issues."
+        )
+    return sid
+
+
 def secure_id(value: object) -> str | None:
     """`value` as a canonical secure id (lower-case hyphenated UUID), or None if it is not one."""
     if not isinstance(value, str):

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from partnerhub.auth import tokens as token_codec
-from partnerhub.auth.scopes import ALL_SCOPES, unknown_scopes
+from partnerhub.auth.scopes import ADMIN_SCOPE, ALL_SCOPES, unknown_scopes
 from partnerhub.domain import validators
 from partnerhub.domain.accounts import Account, Actor, Member, TokenInfo
 from partnerhub.domain.clock import utcnow
+from partnerhub.domain.core_partners import check_password
 from partnerhub.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from partnerhub.services import core_partners
 from partnerhub.storage.database import Database
@@ -32,9 +33,22 @@ class NewAccount:
     core_password: str
 
 
-async def create_account(uow: UnitOfWork, *, name: str, hood_tier: str = "C") -> NewAccount:
-    """Create an account, its first token (every scope) and its root Core partner (a login
-    with a random password). The secrets are returned here and never again."""
+async def create_account(
+    uow: UnitOfWork,
+    *,
+    name: str,
+    hood_tier: str = "C",
+    token: str | None = None,
+    core_password: str | None = None,
+    admin: bool = False,
+    source: str | None = None,
+) -> NewAccount:
+    """Create an account, its first token (every scope; `admin`: and partnerhub.admin) and its
+    root Core partner (a login with a random password). `token` and `core_password` are known
+    values to use instead of random ones (checked as `check_known_secrets` does); `source`
+    names the author of the root partner's history (a seed file). The secrets are returned
+    here and never again."""
+    check_known_secrets(token=token, core_password=core_password)
     if not name.strip():
         raise ValidationFailed.one("name", "name must not be empty.")
     if hood_tier not in HOOD_TIERS:
@@ -43,11 +57,33 @@ async def create_account(uow: UnitOfWork, *, name: str, hood_tier: str = "C") ->
     if await uow.accounts.get_by_name(name):
         raise Conflict(f"An account named {name!r} already exists.", field="name")
     account = await uow.accounts.create(name=name, hood_tier=hood_tier)
-    _, secret = await create_token(uow, account_id=account.id, name="default", scopes=ALL_SCOPES)
+    scopes = (*ALL_SCOPES, ADMIN_SCOPE) if admin else ALL_SCOPES
+    _, secret = await create_token(
+        uow, account_id=account.id, name="default", scopes=scopes, secret=token
+    )
     root, password = await core_partners.create_root(
-        uow, account_id=account.id, account_name=account.name
+        uow,
+        account_id=account.id,
+        account_name=account.name,
+        password=core_password,
+        source=source,
     )
     return NewAccount(account, secret, root.login, password)
+
+
+def check_known_secrets(
+    *,
+    token: str | None,
+    core_password: str | None,
+    token_field: str = "token",  # noqa: S107 - a field's name
+    password_field: str = "core_password",  # noqa: S107 - a field's name
+) -> None:
+    """Refuse a known token that is not of the minted form, or a Core password the Core API
+    would refuse, before anything is written."""
+    if token is not None:
+        token_codec.known(token, token_field)
+    if core_password is not None:
+        check_password(core_password, password_field)
 
 
 async def get_account(uow: UnitOfWork, *, name_or_id: str) -> Account:
@@ -84,8 +120,10 @@ async def create_token(
     scopes: Sequence[str],
     expires_at: datetime | None = None,
     core_partner_id: int | None = None,
+    secret: str | None = None,
 ) -> tuple[TokenInfo, str]:
-    """Mint a token. The secret is returned here and never again; only its hash is stored."""
+    """Mint a token (`secret`: use this known one, of the minted form). The secret is returned
+    here and never again; only its hash is stored."""
     bad = unknown_scopes(list(scopes))
     if bad:
         raise ValidationFailed.one("scopes", f"Unknown scope(s): {', '.join(bad)}.")
@@ -93,7 +131,9 @@ async def create_token(
         raise ValidationFailed.one("scopes", "A token needs at least one scope.")
     if expires_at is not None and expires_at <= utcnow():
         raise ValidationFailed.one("expires_at", "expires_at must be in the future.")
-    minted = token_codec.mint()
+    minted = token_codec.mint() if secret is None else token_codec.known(secret, "token")
+    if secret is not None and await uow.tokens.hash_taken(minted.token_hash):
+        raise Conflict("This token is already in use; choose another.", field="token")
     info = await uow.tokens.create(
         account_id=account_id,
         name=name,
@@ -119,10 +159,15 @@ async def create_member(
     email: str,
     status: str = "active",
     image: str | None = None,
+    id: int | None = None,
 ) -> Member:
+    """A new member; `id`: the id to give it (else one is issued)."""
     if status not in MEMBER_STATUSES:
         raise ValidationFailed.one("status", "status must be one of active, suspended.")
+    if id is not None and await uow.members.id_taken(id):
+        raise Conflict(f"The id {id} is already in use.", field="id")
     return await uow.members.create(
+        id=id,
         account_id=account_id,
         name=validators.short_text(name, "name", max_len=200),
         email=validators.email(email, "email"),

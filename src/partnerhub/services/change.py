@@ -17,6 +17,7 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.history import Changes, HistoryEntry
 from partnerhub.domain.objects import Kind
+from partnerhub.errors import Conflict
 from partnerhub.storage.repos.changes import Key
 from partnerhub.storage.unit_of_work import UnitOfWork
 
@@ -84,10 +85,17 @@ async def create(
     changes: Changes,
     at: datetime | None = None,
     history_id: str | None = None,
+    key: Key | None = None,
 ) -> Key:
-    """Insert `row` at version 1 (the object's time columns are the caller's); its key."""
-    (key,) = await create_many(uow, actor, kind, [(row, changes, history_id)], at=at or utcnow())
-    return key
+    """Insert `row` at version 1 (the object's time columns are the caller's); its key.
+    `key`: the key to give it (a seed file's stated id) instead of an issued one; a key in use
+    in any account is a Conflict."""
+    if key is not None:
+        if await uow.changes.key_taken(kind, key):
+            raise Conflict(f"The id {key} is already in use.", field="id")
+        row = {**row, "id": key}
+    (made,) = await create_many(uow, actor, kind, [(row, changes, history_id)], at=at or utcnow())
+    return made
 
 
 async def create_many(

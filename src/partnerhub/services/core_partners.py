@@ -128,14 +128,17 @@ async def _insert(
     login: str,
     password: str,
     values: Mapping[str, Any],
+    partner_sid: str | None = None,
 ) -> CorePartner:
     if await uow.core_partners.login_taken(login):
         raise Conflict(f"The login {login!r} is already taken.", field="login")
+    if partner_sid is not None and await uow.core_partners.sid_taken(partner_sid):
+        raise Conflict(f"The partner_sid {partner_sid} is already in use.", field="partner_sid")
     password_hash = await asyncio.to_thread(passwords.hash_password, password)
     row = _row(
         {
             **values,
-            "partner_sid": str(uuid.uuid4()),
+            "partner_sid": partner_sid or str(uuid.uuid4()),
             "display_id": await _new_display_id(uow),
             "login": login,
             "password_hash": password_hash,
@@ -169,8 +172,11 @@ async def _create_rows(
     )
 
 
-async def create(uow: UnitOfWork, actor: Actor, *, draft: CoreDraft) -> CorePartner:
-    """A new sub-partner of the caller (or of `parent_sid`, a partner the caller manages)."""
+async def create(
+    uow: UnitOfWork, actor: Actor, *, draft: CoreDraft, partner_sid: str | None = None
+) -> CorePartner:
+    """A new sub-partner of the caller (or of `parent_sid`, a partner the caller manages);
+    `partner_sid`: the secure id to give it (canonical form; else one is issued)."""
     me = await acting(uow, actor)
     parent = me
     if draft.parent_sid:
@@ -195,6 +201,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: CoreDraft) -> CorePart
         login=draft.login,
         password=draft.password,
         values=draft.values,
+        partner_sid=partner_sid,
     )
 
 
@@ -211,15 +218,21 @@ def root_login(account_name: str) -> str:
 
 
 async def create_root(
-    uow: UnitOfWork, *, account_id: int, account_name: str
+    uow: UnitOfWork,
+    *,
+    account_id: int,
+    account_name: str,
+    password: str | None = None,
+    source: str | None = None,
 ) -> tuple[CorePartner, str]:
     """The account's root partner, with a login derived from the account name and a random
-    password. Returns the password (its only appearance; only an argon2 hash is stored)."""
+    password (or `password`, already checked). Returns the password (its only appearance; only
+    an argon2 hash is stored)."""
     login = root_login(account_name)
     if await uow.core_partners.login_taken(login):
         login = f"{login}-{account_id}"
-    password = _random_password()
-    actor = Actor(account_id=account_id, token_id=None, scopes=frozenset())
+    password = password if password is not None else _random_password()
+    actor = Actor(account_id=account_id, token_id=None, scopes=frozenset(), source=source)
     partner = await _insert(
         uow,
         actor,

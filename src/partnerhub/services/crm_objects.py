@@ -160,7 +160,11 @@ class UniqueValueTaken(Conflict):
 
 
 async def _create(
-    uow: UnitOfWork, actor: Actor, defs: Definitions, values: Mapping[str, Any]
+    uow: UnitOfWork,
+    actor: Actor,
+    defs: Definitions,
+    values: Mapping[str, Any],
+    id: int | None = None,
 ) -> Record:
     props = apply_values(defs.active(), {}, values)
     now = utcnow()
@@ -172,6 +176,7 @@ async def _create(
         {**row, "created_at": now, "updated_at": now},
         changes=change.created(props),
         at=now,
+        key=id,
     )
     record = Record(int(key), 1, dict(props), False, None, now, now)
     await _claim_uniques(uow, actor, defs, record, {})
@@ -202,9 +207,12 @@ async def _write(
     return replace(updated, version=version)
 
 
-async def create(uow: UnitOfWork, actor: Actor, *, values: Mapping[str, Any]) -> Record:
+async def create(
+    uow: UnitOfWork, actor: Actor, *, values: Mapping[str, Any], id: int | None = None
+) -> Record:
+    """A new record; `id`: the id to give it (else one is issued)."""
     defs = await crm_properties.definitions(uow, actor)
-    return await _create(uow, actor, defs, values)
+    return await _create(uow, actor, defs, values, id)
 
 
 async def _patch(

@@ -238,7 +238,10 @@ async def _write(
     return dataclasses.replace(current, **updates, version=version, update_time=now)
 
 
-async def create(uow: UnitOfWork, actor: Actor, *, draft: CampaignDraft) -> Campaign:
+async def create(
+    uow: UnitOfWork, actor: Actor, *, draft: CampaignDraft, id: int | None = None
+) -> Campaign:
+    """A new campaign of a deal; `id`: the id to give it (else one is issued)."""
     deal = await _deal(uow, actor, draft.deal_id, lock=True)
     objects = {name: (draft.objects or {}).get(name) for name in OBJECT_FIELDS}
     messages = await _messages(uow, actor, draft.messages, ())
@@ -280,6 +283,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: CampaignDraft) -> Camp
         },
         changes=change.created({k: _shown(v) for k, v in state.items()}),
         at=now,
+        key=id,
     )
     return await get(uow, actor, campaign_id=int(key))
 

@@ -80,7 +80,8 @@ async def _partner(uow: UnitOfWork, actor: Actor, partner_id: int) -> Partner:
     return partner
 
 
-async def create(uow: UnitOfWork, actor: Actor, *, draft: DealDraft) -> Deal:
+async def create(uow: UnitOfWork, actor: Actor, *, draft: DealDraft, id: int | None = None) -> Deal:
+    """A new deal of a partner; `id`: the id to give it (else one is issued)."""
     partner = await _partner(uow, actor, draft.partner_id)
     fields: dict[str, Any] = {
         **draft.values(),
@@ -102,7 +103,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: DealDraft) -> Deal:
         "archived": 0,
     }
     key = await change.create(
-        uow, actor, Kind.HOOD_DEAL, row, changes=change.created(history_state), at=now
+        uow, actor, Kind.HOOD_DEAL, row, changes=change.created(history_state), at=now, key=id
     )
     return await _found(uow, actor, int(key))
 

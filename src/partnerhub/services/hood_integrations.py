@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from partnerhub.auth.secrets import Secrets
+from partnerhub.auth.secrets import Secrets, UndecryptableSecret
 from partnerhub.domain import validators
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
@@ -34,7 +34,7 @@ from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
 from partnerhub.domain.objects import Kind
 from partnerhub.domain.unset import UNSET
 from partnerhub.domain.versioning import check_if_match
-from partnerhub.errors import EmptyPatch, NotFound
+from partnerhub.errors import EmptyPatch, NotFound, ValidationFailed
 from partnerhub.providers import Message, Provider, ProviderError, Transports
 from partnerhub.services import change, history, hood_providers
 from partnerhub.storage.database import Database
@@ -138,8 +138,14 @@ def _settings_state(plain: Mapping[str, str], secret: frozenset[str]) -> dict[st
 
 
 async def create(
-    uow: UnitOfWork, actor: Actor, *, secrets: Secrets, draft: IntegrationDraft
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    secrets: Secrets,
+    draft: IntegrationDraft,
+    id: int | None = None,
 ) -> IntegrationView:
+    """A new integration; `id`: the id to give it (else one is issued)."""
     provider = _provider(draft.provider_id)
     plain = provider.check_settings(draft.settings)
     if draft.is_default:
@@ -163,6 +169,7 @@ async def create(
         },
         changes=_created(draft, provider, plain),
         at=now,
+        key=id,
     )
     return await get(uow, actor, secrets=secrets, integration_id=int(key))
 
@@ -378,3 +385,29 @@ async def rotate_secrets(uow: UnitOfWork, *, secrets: Secrets) -> int:
             )
             changed += 1
     return changed
+
+
+def check_stored_settings(secrets: Secrets, provider_id: Any, settings: Any, where: str) -> None:
+    """Stored settings from elsewhere (an import): a known provider, and secrets that decrypt
+    under the configured keys, so the integration works once imported."""
+    try:
+        provider = _provider(str(provider_id))
+    except NotFound:
+        raise ValidationFailed.one(
+            f"{where}.provider_id", f"{where}.provider_id: unknown provider {provider_id!r}."
+        ) from None
+    if not isinstance(settings, dict):
+        raise ValidationFailed.one(f"{where}.settings", f"{where}.settings must be an object.")
+    for name in sorted(provider.secret_fields & settings.keys()):
+        field = f"{where}.settings.{name}"
+        if not isinstance(settings[name], str):
+            raise ValidationFailed.one(field, f"{field} must be a string (the stored ciphertext).")
+        try:
+            secrets.decrypt(settings[name])
+        except UndecryptableSecret:
+            raise ValidationFailed.one(
+                field,
+                f"{field} does not decrypt under PARTNERHUB_SECRET_KEY or "
+                "PARTNERHUB_SECRET_KEY_PREVIOUS: import with the secret key of the server "
+                "that exported it.",
+            ) from None

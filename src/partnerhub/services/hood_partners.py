@@ -87,7 +87,10 @@ async def list(
     return total, await _views(uow, actor, partners, full=with_contacts)
 
 
-async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> PartnerView:
+async def create(
+    uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft, id: int | None = None
+) -> PartnerView:
+    """A new partner and its contacts; `id`: the id to give it (else one is issued)."""
     check_all_or_nothing(
         {"payment_terms": draft.payment_terms, "billing_address": draft.billing_address}
     )
@@ -112,7 +115,7 @@ async def create(uow: UnitOfWork, actor: Actor, *, draft: PartnerDraft) -> Partn
     state["contacts"] = [{"type": t, "value": v} for t, v in draft.contacts] or None
     partner_id = int(
         await change.create(
-            uow, actor, Kind.HOOD_PARTNER, values, changes=change.created(state), at=now
+            uow, actor, Kind.HOOD_PARTNER, values, changes=change.created(state), at=now, key=id
         )
     )
     await hood_contacts.insert_for_new_partner(uow, actor, partner_id, draft.contacts, now)

@@ -89,6 +89,12 @@ class Database(ABC):
         """
         raise NotImplementedError
 
+    @abstractmethod
+    def snapshot(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        """A unit of work that reads one state of the database throughout (an export), and
+        writes nothing; writers meanwhile go on."""
+        raise NotImplementedError
+
     @property
     @abstractmethod
     def sync_engines(self) -> list[Engine]:
@@ -156,6 +162,12 @@ class SqliteDatabase(Database):
     @property
     def sync_engines(self) -> list[Engine]:
         return [self.engine]
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[UnitOfWork]:
+        # A reading transaction is a snapshot already (WAL), and takes no write lock.
+        async with self._unit_of_work(write=False) as uow:
+            yield uow
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:
@@ -227,6 +239,16 @@ class PostgresDatabase(Database):
     @property
     def sync_engines(self) -> list[Engine]:
         return [self.engine.sync_engine, self.read_engine.sync_engine]
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[UnitOfWork]:
+        # Reading units of work have no transaction (each statement its own snapshot): this
+        # one is a transaction, REPEATABLE READ and READ ONLY from its first statement on.
+        async with self._unit_of_work(self.engine, write=True) as uow:
+            await uow.conn.execute(
+                text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            )
+            yield uow
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = False) -> AsyncIterator[UnitOfWork]:

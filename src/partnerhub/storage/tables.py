@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from partnerhub.domain import bounds
+from partnerhub.domain.ids import FIRST_CRM_ID, FIRST_HOOD_ID
 
 metadata = MetaData(
     naming_convention={
@@ -37,7 +38,7 @@ metadata = MetaData(
 Json = JSON().with_variant(JSONB(), "postgresql")
 Timestamp = DateTime(timezone=True)
 # Hood ids look like Ocamba's ("1000412"): numbering starts at one million.
-FIRST_ID = 1_000_000
+FIRST_ID = FIRST_HOOD_ID
 
 
 def _string(table: str, column: str) -> String:
@@ -328,7 +329,7 @@ crm_objects = Table(
     Column(
         "id",
         BigInteger().with_variant(Integer, "sqlite"),
-        Identity(start=1),
+        Identity(start=FIRST_CRM_ID),
         primary_key=True,
     ),
     Column("account_id", ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),

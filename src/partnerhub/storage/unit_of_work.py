@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from functools import cached_property
+from typing import Any
 
 import structlog
 
@@ -20,6 +22,7 @@ from partnerhub.storage.repos.hood_deals import HoodDealsRepo
 from partnerhub.storage.repos.hood_integrations import HoodIntegrationsRepo
 from partnerhub.storage.repos.hood_partners import HoodContactsRepo, HoodPartnersRepo
 from partnerhub.storage.repos.idempotency import IdempotencyRepo
+from partnerhub.storage.repos.transfer import TransferRepo
 
 
 class UnitOfWork:
@@ -47,6 +50,12 @@ class UnitOfWork:
         if inspect.iscoroutinefunction(callback):
             raise TypeError("after_commit takes a synchronous callable")
         self._after_commit.append(callback)
+
+    def savepoint(self) -> AbstractAsyncContextManager[Any]:
+        """A savepoint: what the block writes is kept if it ends without error, and undone
+        (the rest of the transaction going on) if it raises."""
+        result: AbstractAsyncContextManager[Any] = self.conn.begin_nested()
+        return result
 
     def run_after_commit(self) -> None:
         """Run the `after_commit` callbacks (the `Database`'s call, once it has committed)."""
@@ -116,3 +125,7 @@ class UnitOfWork:
     @cached_property
     def core_partners(self) -> CorePartnersRepo:
         return CorePartnersRepo(self.conn, self.dialect)
+
+    @cached_property
+    def transfer(self) -> TransferRepo:
+        return TransferRepo(self.conn, self.dialect)

@@ -128,6 +128,12 @@ class TokensRepo(Repo):
         row = (await self.conn.execute(select(tokens).where(tokens.c.id == token_id))).one()
         return _token(row)
 
+    async def hash_taken(self, token_hash: str) -> bool:
+        """Whether any account has a token of this hash (a known token must be new: across
+        accounts, as the hash is what a request is looked up by)."""
+        stmt = select(tokens.c.id).where(tokens.c.token_hash == token_hash)
+        return (await self.conn.execute(stmt)).first() is not None
+
     async def get_with_account(self, token_hash: str) -> tuple[TokenInfo, Account] | None:
         stmt = (
             select(
@@ -185,12 +191,21 @@ _MEMBERS_IN = select(members).where(
 
 class MembersRepo(Repo):
     async def create(
-        self, *, account_id: int, name: str, email: str, status: str, image: str | None
+        self,
+        *,
+        account_id: int,
+        name: str,
+        email: str,
+        status: str,
+        image: str | None,
+        id: int | None = None,
     ) -> Member:
+        """A new member (`id`: the id to give it, else one is issued)."""
         now = utcnow()
         member_id = await self.insert_returning_id(
             members,
             {
+                **({"id": id} if id is not None else {}),
                 "account_id": account_id,
                 "name": name,
                 "email": email,
@@ -203,6 +218,11 @@ class MembersRepo(Repo):
         found = await self.get(account_id, member_id)
         assert found is not None
         return found
+
+    async def id_taken(self, member_id: int) -> bool:
+        """Whether a member of any account has this id (ids are unique across accounts)."""
+        stmt = select(members.c.id).where(members.c.id == member_id)
+        return (await self.conn.execute(stmt)).first() is not None
 
     async def get(self, account_id: int, member_id: int) -> Member | None:
         row = await self.conn.fetch_one(_MEMBER, {"account_id": account_id, "member_id": member_id})

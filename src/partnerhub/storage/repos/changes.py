@@ -151,6 +151,13 @@ class ChangesRepo(Repo):
             await self.conn.execute(stored.complete(account_id))
         return keys
 
+    async def key_taken(self, kind: Kind, key: Key) -> bool:
+        """Whether an object of `kind` has `key` in any account: keys are unique across
+        accounts, so a stated one must be new everywhere."""
+        stored = STORED[kind]
+        column = stored.table.c[stored.key]
+        return (await self.conn.execute(select(column).where(column == key))).first() is not None
+
     async def update(
         self,
         kind: Kind,

@@ -145,6 +145,11 @@ class CorePartnersRepo(Repo):
         stmt = select(exists().where(func.lower(_p.login) == login.lower()))
         return bool((await self.conn.execute(stmt)).scalar())
 
+    async def sid_taken(self, partner_sid: str) -> bool:
+        """Whether a partner of any account has this secure id."""
+        stmt = select(exists().where(_p.partner_sid == partner_sid))
+        return bool((await self.conn.execute(stmt)).scalar())
+
     async def display_id_taken(self, display_id: str) -> bool:
         stmt = select(exists().where(_p.display_id == display_id))
         return bool((await self.conn.execute(stmt)).scalar())

@@ -30,7 +30,9 @@ Phone = Annotated[str, rule(lambda v, f: validators.phone(v, f, max_len=_length(
 Country = Annotated[str, rule(validators.country_alpha3)]
 Money = Annotated[Any, rule(rules.money)]
 Login = Annotated[str, rule(rules.login)]
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+Password = Annotated[
+    str, Field(min_length=rules.PASSWORD_MIN_CHARS, max_length=rules.PASSWORD_MAX_CHARS)
+]
 PaymentType = Literal["prepay", "postpay"]
 Direction = Literal["any", "inbound", "outbound", "undirected"]
 SmsAction = Literal["accept", "reject"]
