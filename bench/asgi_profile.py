@@ -4,12 +4,13 @@
                                            [--only TARGET ...]
 
 Builds the app as `partnerhub serve` does (info log level, one JSON access line per request,
-written to /dev/null; token cache on), on a fresh SQLite database holding --count objects per surface
-(bench/load.py, default 300), and sends each target N requests R times, one at a time, straight into
-the ASGI callable. Prints the best round's µs per request per target, in wall-clock time and in
-this process's CPU time (steadier than the wall clock on a busy machine). `--profile TARGET` runs
-that target once more under pyinstrument and prints its call tree (pyinstrument must be
-installed: `pip install pyinstrument`).
+written to /dev/null; token cache on), on a fresh SQLite database holding --count objects per
+surface (bench/load.py, default 300), and sends each target N requests R times, one at a time,
+straight into the ASGI callable. Prints the best round's µs per request per target, in
+wall-clock time and in this process's CPU time (steadier than the wall clock on a busy
+machine). `--profile TARGET` runs that target once more under pyinstrument and prints its call
+tree (pyinstrument must be installed: `pip install pyinstrument`); its overhead per call
+exaggerates code made of many small calls, so confirm a finding by the CPU time.
 
 The numbers are the app's own cost per request (framework, middleware, log line, metrics,
 routing, surfaces, services, storage); under wrk the HTTP server's parsing and socket writes
