@@ -32,7 +32,7 @@ ALL_SCOPES: tuple[str, ...] = HOOD_SCOPES + CORE_SCOPES + CRM_SCOPES
 # account's token; granted only by name (`tokens create --scope partnerhub.admin`) or to the
 # bootstrap token.
 ADMIN_SCOPE = "partnerhub.admin"
-GRANTABLE_SCOPES: tuple[str, ...] = ALL_SCOPES + (ADMIN_SCOPE,)
+GRANTABLE_SCOPES: tuple[str, ...] = (*ALL_SCOPES, ADMIN_SCOPE)
 
 
 def unknown_scopes(scopes: list[str] | tuple[str, ...]) -> list[str]:
