@@ -56,7 +56,8 @@ from partnerhub.storage.tables import TEST_CONTROL_TABLES, metadata
 DATA_TABLES: tuple[Table, ...] = tuple(
     t for t in metadata.sorted_tables if t.name not in TEST_CONTROL_TABLES
 )
-BY_NAME: dict[str, Table] = {t.name: t for t in DATA_TABLES}
+# Plain str: SQLAlchemy's names are a str subclass orjson refuses as a key.
+BY_NAME: dict[str, Table] = {str(t.name): t for t in DATA_TABLES}
 ACCOUNT_TABLE = "accounts"
 _INT32 = 2**31
 _INT64 = 2**63
@@ -80,11 +81,11 @@ def _sequenced(table: Table) -> bool:
     return any(c.identity is not None for c in table.primary_key.columns)
 
 
-SEQUENCED = tuple(t.name for t in DATA_TABLES if _sequenced(t))
+SEQUENCED = tuple(str(t.name) for t in DATA_TABLES if _sequenced(t))
 
 
 def columns_of(table_name: str) -> tuple[str, ...]:
-    return tuple(c.name for c in BY_NAME[table_name].columns)
+    return tuple(str(c.name) for c in BY_NAME[table_name].columns)
 
 
 def account_column(table_name: str) -> str | None:
@@ -278,8 +279,8 @@ class TableData:
                     continue
                 stmt = stmt.where(table.c[owner] == account_id)
             rows = (await self.conn.execute(stmt)).all()
-            found[table.name] = TableRows(
-                tuple(c.name for c in columns),
+            found[str(table.name)] = TableRows(
+                columns_of(table.name),
                 [[_encode(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
             )
         return found
