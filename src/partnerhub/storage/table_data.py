@@ -293,23 +293,14 @@ class TableData:
             return {name: seen.get(name, 1) for name in SEQUENCED}
         found: dict[str, int] = {}
         for name in SEQUENCED:
-            sequence = {"q": await self._pg_sequence(name)}
-            last = (
+            # The name comes from the catalog (pg_get_serial_sequence), already quoted.
+            sequence = await self._pg_sequence(name)
+            row = (
                 await self.conn.execute(
-                    text("SELECT pg_sequence_last_value(CAST(:q AS regclass))"), sequence
+                    text(f"SELECT last_value, is_called FROM {sequence}")  # noqa: S608
                 )
-            ).scalar()
-            if last is None:  # never called: the next is the start
-                last = (
-                    await self.conn.execute(
-                        text(
-                            "SELECT seqstart - 1 FROM pg_sequence "
-                            "WHERE seqrelid = CAST(:q AS regclass)"
-                        ),
-                        sequence,
-                    )
-                ).scalar_one()
-            found[name] = int(last) + 1
+            ).one()
+            found[name] = int(row.last_value) + 1 if row.is_called else int(row.last_value)
         return found
 
     async def _pg_sequence(self, name: str) -> str:

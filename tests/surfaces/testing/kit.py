@@ -12,7 +12,7 @@ from partnerhub.auth.scopes import ALL_SCOPES
 from partnerhub.domain.accounts import Actor
 from partnerhub.domain.crm_properties import PropertyDef
 from partnerhub.services import crm_objects, crm_properties, demo
-from partnerhub.storage.table_data import DATA_TABLES, SEQUENCED
+from partnerhub.storage.table_data import DATA_TABLES
 
 TEST = "/_partnerhub/test"
 Tables = dict[str, list[tuple[Any, ...]]]
@@ -67,10 +67,16 @@ async def populate(world: World, tenant: Tenant) -> None:
         await crm_objects.create(uow, actor, values={"external_id": f"ext-{tenant.account_id}"})
     answer = await world.client.post(
         "/v1/hood/partners",
-        json={"name": "Idempotent partner", "type": ["publisher"]},
+        json=hood_partner("Idempotent partner", tenant),
         headers=tenant.headers(**{"Idempotency-Key": f"key-{tenant.account_id}"}),
     )
     assert answer.status_code in (200, 201), answer.text
 
 
-SEQUENCED_TABLES = SEQUENCED
+def hood_partner(name: str, tenant: Tenant) -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": ["publisher"],
+        "status": "active",
+        "manager_ids": tenant.member_ids[:1],
+    }
