@@ -62,7 +62,9 @@ async def populate(world: World, tenant: Tenant) -> None:
         await crm_properties.create(
             uow,
             actor,
-            draft=PropertyDef("external_id", "External id", "string", "text", has_unique_value=True),
+            draft=PropertyDef(
+                "external_id", "External id", "string", "text", has_unique_value=True
+            ),
         )
         await crm_objects.create(uow, actor, values={"external_id": f"ext-{tenant.account_id}"})
     answer = await world.client.post(

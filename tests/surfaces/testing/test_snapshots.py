@@ -121,9 +121,7 @@ class TestReset:
         from harness import make_tenant
 
         carol = await make_tenant(world.runtime.db, "carol")
-        answer = await world.client.post(
-            f"{TEST}/accounts/{carol.account_id}/reset", headers=admin
-        )
+        answer = await world.client.post(f"{TEST}/accounts/{carol.account_id}/reset", headers=admin)
         assert answer.status_code == 200, answer.text
         assert not any((await raw_tables(_url(world), carol.account_id)).values())
         for unknown in ("99999999", "nobody", "9" * 30):
@@ -170,7 +168,9 @@ class TestFiles:
         self, world: World, admin: dict[str, str]
     ) -> None:
         await world.client.post(SNAPSHOTS, json={"name": "good"}, headers=admin)
-        good = orjson.loads((await world.client.get(f"{SNAPSHOTS}/good/file", headers=admin)).content)
+        good = orjson.loads(
+            (await world.client.get(f"{SNAPSHOTS}/good/file", headers=admin)).content
+        )
 
         def changed(**edit: object) -> dict[str, object]:
             return {**good, **edit}
@@ -180,8 +180,12 @@ class TestFiles:
         cases = {
             "format": changed(format="other"),
             "version": changed(version=2),
-            "tables.members": changed(tables={k: v for k, v in good["tables"].items() if k != "members"}),
-            "tables.accounts.rows[0].name": changed(tables={**good["tables"], "accounts": bad_cell}),
+            "tables.members": changed(
+                tables={k: v for k, v in good["tables"].items() if k != "members"}
+            ),
+            "tables.accounts.rows[0].name": changed(
+                tables={**good["tables"], "accounts": bad_cell}
+            ),
             "tables.nope": changed(tables={**good["tables"], "nope": accounts}),
             "sequences.accounts": changed(sequences={**good["sequences"], "accounts": 0}),
         }
@@ -196,7 +200,9 @@ class TestFiles:
         assert garbage.status_code == 400
         wrong_type = await world.client.put(f"{SNAPSHOTS}/bad/file", content=b"{}", headers=admin)
         assert wrong_type.status_code == 415
-        names = [s["name"] for s in (await world.client.get(SNAPSHOTS, headers=admin)).json()["results"]]
+        names = [
+            s["name"] for s in (await world.client.get(SNAPSHOTS, headers=admin)).json()["results"]
+        ]
         assert names == ["good"]
 
     async def test_rows_the_database_refuses_roll_back(
@@ -205,12 +211,16 @@ class TestFiles:
         await populate(world, world.alice)
         before = await raw_tables(_url(world))
         await world.client.post(SNAPSHOTS, json={"name": "good"}, headers=admin)
-        good = orjson.loads((await world.client.get(f"{SNAPSHOTS}/good/file", headers=admin)).content)
+        good = orjson.loads(
+            (await world.client.get(f"{SNAPSHOTS}/good/file", headers=admin)).content
+        )
         members = good["tables"]["members"]
         twice = {**members, "rows": members["rows"] + members["rows"][:1]}  # a key twice
         document = {**good, "tables": {**good["tables"], "members": twice}}
         headers = {**admin, "Content-Type": "application/json"}
-        put = await world.client.put(f"{SNAPSHOTS}/dup/file", content=orjson.dumps(document), headers=headers)
+        put = await world.client.put(
+            f"{SNAPSHOTS}/dup/file", content=orjson.dumps(document), headers=headers
+        )
         assert put.status_code == 200  # well-formed; only the database can tell
         answer = await world.client.post(f"{SNAPSHOTS}/dup/restore", headers=admin)
         assert answer.status_code == 422, answer.text

@@ -77,9 +77,12 @@ class TestOff:
         assert "test-control" not in str(off_spec)
         assert _shape(on_spec) == off_spec
         on_paths = {p for p in on_spec["paths"] if p.startswith(TEST)}
-        assert on_paths == {p.replace("s1", "{name}").replace("/1", "/{fault_id}")
-                            .replace("accounts/{fault_id}", "accounts/{account}")
-                            for _, p in ROUTES}
+        assert on_paths == {
+            p.replace("s1", "{name}")
+            .replace("/1", "/{fault_id}")
+            .replace("accounts/{fault_id}", "accounts/{account}")
+            for _, p in ROUTES
+        }
         for path in on_paths:
             for operation in on_spec["paths"][path].values():
                 assert operation["tags"] == ["test-control"], path
