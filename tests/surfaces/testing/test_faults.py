@@ -70,7 +70,9 @@ class TestEnvelopes:
             crm = await world.client.get(CRM, headers=world.alice.headers())
             assert (hood.status_code, core.status_code, crm.status_code) == (status,) * 3
             assert hood.json()["code"] == status and "trace_id" in hood.json()
+            assert hood.json()["title"] != "Error."  # a title of Hood's own for each status
             assert core.json()["errors"][0]["field"] is None
+            assert core.json()["message"] not in ("Error", "")
             category = "INTERNAL_ERROR" if status == 500 else "SERVICE_UNAVAILABLE"
             assert crm.json()["category"] == category
             assert crm.json()["correlationId"] == crm.headers["x-request-id"]
