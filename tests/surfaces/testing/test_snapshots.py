@@ -3,13 +3,18 @@ without touching the others, and snapshot files that round-trip and are checked 
 
 from __future__ import annotations
 
+import base64
+
 import orjson
 
 from harness import World
-from partnerhub.services import test_snapshots
+from partnerhub.ratelimit import Policy, Window
+from partnerhub.services import accounts, test_snapshots
 from testing.kit import TEST, Tables, hood_partner, populate, raw_tables
 
 SNAPSHOTS = f"{TEST}/snapshots"
+HOOD = "/v1/hood/partners"
+CORE = "/core/v2/partners"
 
 
 def _url(world: World) -> str:
@@ -57,7 +62,7 @@ class TestSnapshotRestore:
         assert await raw_tables(_url(world)) == before
         assert await _new_ids(world) == ids_then
 
-    async def test_list_and_delete(self, world: World, admin: dict[str, str]) -> None:
+    async def test_list_delete_and_bad_names(self, world: World, admin: dict[str, str]) -> None:
         for name in ("b-2", "a.1"):
             await world.client.post(SNAPSHOTS, json={"name": name}, headers=admin)
         listed = (await world.client.get(SNAPSHOTS, headers=admin)).json()["results"]
@@ -71,9 +76,7 @@ class TestSnapshotRestore:
         missing = await world.client.post(f"{SNAPSHOTS}/a.1/restore", headers=admin)
         assert missing.status_code == 404
 
-    async def test_bad_names_are_refused_naming_the_field(
-        self, world: World, admin: dict[str, str]
-    ) -> None:
+        await world.client.delete(f"{SNAPSHOTS}/b-2", headers=admin)
         for body in ({"name": ""}, {"name": "@baseline"}, {"name": "a/b"}, {"name": 3}, {}):
             answer = await world.client.post(SNAPSHOTS, json=body, headers=admin)
             assert answer.status_code == 422, body
@@ -128,16 +131,31 @@ class TestReset:
             missing = await world.client.post(f"{TEST}/accounts/{unknown}/reset", headers=admin)
             assert missing.status_code == 404, unknown
 
-    async def test_reset_forgets_cached_tokens_on_this_worker(
-        self, database_url: str, world: World, admin: dict[str, str]
+    async def test_reset_forgets_this_workers_caches(
+        self, world: World, admin: dict[str, str]
     ) -> None:
-        # A token made after the baseline is gone after a reset, even while the cache trusted it.
+        # Made after the baseline, so gone after a reset, even while the caches trusted them.
         world.runtime.tokens._ttl = 60.0
         newer = await world.token(world.bob, ["hood.partners.read"])
-        headers = world.bob.headers(newer)
-        assert (await world.client.get("/v1/hood/partners", headers=headers)).status_code == 200
+        token_headers = world.bob.headers(newer)
+        async with world.runtime.db.transaction(write=True) as uow:
+            late = await accounts.create_account(uow, name="late")
+        basic = base64.b64encode(f"{late.core_login}:{late.core_password}".encode()).decode()
+        basic_headers = {"Authorization": f"Basic {basic}"}
+        policy = Policy("probe", (Window(1, 3600, "hour"),))
+        limiter = world.runtime.limiter
+        await limiter.spend(policy, "probe")
+        assert (await world.client.get(HOOD, headers=token_headers)).status_code == 200
+        assert (await world.client.get(CORE, headers=basic_headers)).status_code == 200
+        checks = world.runtime.password_checks.verifications
+
+        assert (await world.client.get(CORE, headers=basic_headers)).status_code == 200
+        assert world.runtime.password_checks.verifications == checks  # the login is cached
         await world.client.post(f"{TEST}/reset", headers=admin)
-        assert (await world.client.get("/v1/hood/partners", headers=headers)).status_code == 401
+
+        assert (await world.client.get(HOOD, headers=token_headers)).status_code == 401
+        assert (await world.client.get(CORE, headers=basic_headers)).status_code == 401
+        assert (await limiter.spend(policy, "probe")).allowed  # the counter started again
 
 
 class TestFiles:
