@@ -83,6 +83,12 @@ def suite_settings(database_url: str, **overrides: Any) -> Settings:
 def api_routes(world: World, prefixes: tuple[str, ...]) -> Iterator[APIRoute]:
     """Every API route of the app under test whose path starts with one of `prefixes`,
     included routers walked through."""
+    yield from app_routes(world.client._transport.app, prefixes)  # type: ignore[attr-defined]
+
+
+def app_routes(app: Any, prefixes: tuple[str, ...]) -> Iterator[APIRoute]:
+    """Every API route of `app` whose path starts with one of `prefixes`, included routers
+    walked through."""
 
     def walk(routes: list[object]) -> Iterator[APIRoute]:
         for route in routes:
@@ -92,7 +98,7 @@ def api_routes(world: World, prefixes: tuple[str, ...]) -> Iterator[APIRoute]:
             elif isinstance(route, APIRoute) and route.path.startswith(prefixes):
                 yield route
 
-    yield from walk(world.client._transport.app.router.routes)  # type: ignore[attr-defined]
+    yield from walk(app.router.routes)
 
 
 async def load_seed(

@@ -27,6 +27,7 @@ from partnerhub.surfaces.crm.routes import router as crm_router
 from partnerhub.surfaces.hood import PREFIX as HOOD_PREFIX
 from partnerhub.surfaces.hood import errors as hood_errors
 from partnerhub.surfaces.hood import router as hood_router
+from partnerhub.surfaces.testing import install as test_control_api
 
 DESCRIPTION = """\
 partnerhub serves three partner APIs over one store:
@@ -48,6 +49,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settings.test_api:
+            await test_control_api.started(rt)
         yield
         await rt.close()
 
@@ -69,14 +72,15 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(core_router)
     app.include_router(crm_router)
     _ops_routes(app, rt, metrics)
-    error_envelopes.install(
-        app,
-        {
-            HOOD_PREFIX: hood_errors.render,
-            CORE_PREFIX: core_errors.render,
-            CRM_PREFIX: crm_errors.render,
-        },
-    )
+    renderers: dict[str, error_envelopes.Renderer] = {
+        HOOD_PREFIX: hood_errors.render,
+        CORE_PREFIX: core_errors.render,
+        CRM_PREFIX: crm_errors.render,
+    }
+    if settings.test_api:
+        # Off, none of it exists: no route, no renderer, no middleware (its paths are 404).
+        test_control_api.install(app, rt, renderers)
+    error_envelopes.install(app, renderers)
     openapi.install(app)
     app.add_middleware(
         RequestMiddleware,

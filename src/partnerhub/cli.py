@@ -33,7 +33,14 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.clock import utcnow
 from partnerhub.errors import DomainError, NotFound
 from partnerhub.ops.logging import configure as configure_logging
-from partnerhub.services import accounts, core_partners, demo, hood_integrations, transfer
+from partnerhub.services import (
+    accounts,
+    core_partners,
+    demo,
+    hood_integrations,
+    test_snapshots,
+    transfer,
+)
 from partnerhub.services.runtime import UnitOfWork, build_secrets
 from partnerhub.storage.database import Database
 from partnerhub.storage.migrate import upgrade
@@ -175,6 +182,10 @@ def serve(
     _bootstrap(settings)
     if seed is not None:
         _seed(settings, seed, exit_code=2)
+    if settings.test_api:
+        # The state resets go back to: taken here, once, after migrating, bootstrapping and
+        # seeding, before any worker serves (a worker taking it could see others' changes).
+        _run(settings, test_snapshots.take_baseline)
     console.print(
         f"partnerhub on http://{settings.host}:{settings.port} "
         f"({settings.workers} worker(s), database {_safe_url(settings.database_url)})",

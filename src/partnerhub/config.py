@@ -108,6 +108,18 @@ class Settings(BaseSettings):
         None, description="extra CA bundle (PEM) trusted for SMTP TLS, e.g. a private CA"
     )
 
+    test_api: bool = Field(
+        False,
+        description="serve the test-control API under /_partnerhub/test (reset, snapshots, "
+        "request journal, faults) for admin tokens; never in production",
+    )
+    test_journal_size: int = Field(
+        1000, ge=1, le=1_000_000, description="requests the test-control journal keeps"
+    )
+    test_snapshot_max_bytes: int = Field(
+        67_108_864, ge=1024, description="largest snapshot file the test-control API accepts"
+    )
+
     public_url: str | None = Field(
         None,
         description="the server's public origin (https://api.example.com): redirects and "

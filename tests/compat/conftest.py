@@ -91,7 +91,8 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     whose `ready_path` (default /readyz) answers 200; `env` adds to its environment, `args` to
     its command line. Its token: PARTNERHUB_BOOTSTRAP_TOKEN's, or the one it printed.
     `restart_of=server` starts a new process on that server's database and settings (no
-    first-start token: the database has its accounts)."""
+    first-start token: the database has its accounts); so does `first_start=False` on a
+    database prepared beforehand."""
     started: list[Server] = []
 
     def start(
@@ -103,6 +104,7 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         env: dict[str, str] | None = None,
         restart_of: Server | None = None,
         args: tuple[str, ...] = (),
+        first_start: bool = True,
     ) -> Server:
         workdir = tmp_path_factory.mktemp("server")
         port = free_port()
@@ -153,6 +155,8 @@ def start_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         if restart_of is not None:
             server.token, server.secrets = restart_of.token, restart_of.secrets
             return server
+        if not first_start:  # a database with accounts already: no first-start token
+            return server
         server.token = env.get("PARTNERHUB_BOOTSTRAP_TOKEN") or one_token(server.stdout())
         server.secrets.append(server.token)
         return server
@@ -179,8 +183,7 @@ def sqlite_server(start_server: Any, tmp_path_factory: pytest.TempPathFactory) -
     return server
 
 
-@pytest.fixture(scope="session")
-def compat_redis_url(pytestconfig: pytest.Config) -> Iterator[str]:
+def _claimed_redis(pytestconfig: pytest.Config) -> Iterator[str]:
     """A Redis database index claimed for this session (SET NX of a marker key, expiring in case
     the session dies), emptied of earlier runs' keys first and flushed at the end."""
     root = root_conftest(pytestconfig)
@@ -200,6 +203,18 @@ def compat_redis_url(pytestconfig: pytest.Config) -> Iterator[str]:
     yield f"{base}/{index}"
     client.flushdb()
     client.close()
+
+
+@pytest.fixture(scope="session")
+def compat_redis_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    yield from _claimed_redis(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def spare_redis_url(pytestconfig: pytest.Config) -> Iterator[str]:
+    """A second claimed Redis database, for a server whose test-control resets empty its
+    rate-limit keys (they must not touch the shared servers' budgets)."""
+    yield from _claimed_redis(pytestconfig)
 
 
 @pytest.fixture(scope="session")

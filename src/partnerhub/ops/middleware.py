@@ -109,7 +109,7 @@ class RequestMiddleware:
         try:
             error = self._refused(scope, state)
             if error is not None:
-                response = await _handled(scope, receive_tracked, error)
+                response = await handled(scope, receive_tracked, error)
                 await response(scope, receive_tracked, send_with_headers)
             else:
                 await self.app(scope, receive_tracked, send_with_headers)
@@ -124,7 +124,7 @@ class RequestMiddleware:
                 # Starlette answers unexpected exceptions in its outermost middleware, outside
                 # this one, so that answer would lack X-Request-Id: answer here instead, with
                 # the app's own handler.
-                response = await _handled(scope, receive, exc)
+                response = await handled(scope, receive, exc)
                 await response(scope, receive, send_with_headers)
         finally:
             elapsed = time.perf_counter() - started
@@ -180,7 +180,7 @@ def _has_body(scope: Scope) -> bool:
     return False
 
 
-async def _handled(scope: Scope, receive: Receive, exc: Exception) -> Response:
+async def handled(scope: Scope, receive: Receive, exc: Exception) -> Response:
     """The app's own answer to `exc`: its handler for the nearest class (domain errors: the
     surface's envelope), or a generic 500."""
     handlers = getattr(scope.get("app"), "exception_handlers", {})

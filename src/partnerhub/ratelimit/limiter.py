@@ -120,6 +120,19 @@ class RateLimiter:
             raise RateLimited(decision.retry_after, policy.name)
         return decision
 
+    async def reset(self) -> None:
+        """Every budget back to full: this process's counters, or every partnerhub key in
+        Redis (all workers' shared budgets)."""
+        if self._redis is None:
+            self._memory = MemoryWindows()
+            return
+        try:
+            keys = [key async for key in self._redis.scan_iter(match=f"{KEY_PREFIX}:*", count=500)]
+            if keys:
+                await self._redis.delete(*keys)
+        except (RedisError, OSError) as exc:
+            raise Unavailable("The rate-limit store is unreachable.") from exc
+
     async def check_ready(self) -> bool:
         if self._redis is None:
             return True

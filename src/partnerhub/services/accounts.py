@@ -219,6 +219,9 @@ class TokenVerifier:
         self._cache[token_hash] = (now + self._ttl, actor, info.expires_at)
         return actor
 
+    def forget_all(self) -> None:
+        self._cache.clear()
+
     async def _look_up(self, token_hash: str) -> tuple[TokenInfo, Account] | None:
         task = self._pending.get(token_hash)
         if task is None:

@@ -132,6 +132,10 @@ class PasswordChecks:
             for key in self._keys_of_partner.pop(partner_id, set()):
                 self._cache.pop(key, None)
 
+    def forget_all(self) -> None:
+        self._cache.clear()
+        self._keys_of_partner.clear()
+
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -51,6 +51,14 @@ class Runtime:
             ),
         )
 
+    async def forget_caches(self) -> None:
+        """Forget what this worker trusts without asking the database: verified tokens, checked
+        Core logins, rate-limit counters (memory; on Redis the shared ones). After a reset or a
+        restore of the data underneath them (the test-control API)."""
+        self.tokens.forget_all()
+        self.password_checks.forget_all()
+        await self.limiter.reset()
+
     async def close(self) -> None:
         self.password_checks.close()
         await self.transports.http.aclose()

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Identity,
     Index,
@@ -414,3 +415,63 @@ core_partners = Table(
 )
 # Logins are unique ignoring case (the plain unique constraint serves exact look-ups).
 Index("uq_core_partners_login_lower", func.lower(core_partners.c.login), unique=True)
+
+
+# The test-control API (SPEC §5; off unless PARTNERHUB_TEST_API=true). Deployment-wide, not per
+# account, and never part of a snapshot: the baseline and named snapshots, the request journal,
+# injected faults, and a generation number every reset or restore bumps (workers compare it to
+# the one they last saw and then forget their in-process caches).
+TEST_CONTROL_TABLES = ("test_snapshots", "test_journal", "test_faults", "test_control_state")
+
+test_snapshots = Table(
+    "test_snapshots",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("taken_at", Timestamp, nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    # The snapshot file (services/test_snapshots.py documents its format).
+    Column("data", LargeBinary, nullable=False),
+)
+
+test_journal = Table(
+    "test_journal",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(start=1), primary_key=True),
+    Column("at", Timestamp, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("surface", String(8), nullable=False),
+    Column("account_id", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
+    Column("request_id", String(128), nullable=False),
+    Column("duration_ms", Float, nullable=False),
+    Column("fault_id", BigInteger().with_variant(Integer, "sqlite"), nullable=True),
+    Column("body", Json, nullable=True),
+    sqlite_autoincrement=True,
+)
+
+test_faults = Table(
+    "test_faults",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), Identity(start=1), primary_key=True),
+    Column("surface", String(8), nullable=True),
+    Column("method", String(16), nullable=True),
+    Column("path", String(1000), nullable=True),
+    Column("status", Integer, nullable=True),
+    Column("delay_ms", Integer, nullable=False),
+    Column("retry_after", Integer, nullable=False),
+    # NULL: fires every time it matches; else how many more times it may fire.
+    Column("remaining", Integer, nullable=True),
+    Column("probability", Float, nullable=False),
+    Column("fired", Integer, nullable=False, server_default="0"),
+    Column("created_at", Timestamp, nullable=False),
+    sqlite_autoincrement=True,
+)
+
+test_control_state = Table(
+    "test_control_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("generation", BigInteger, nullable=False),
+)

@@ -22,7 +22,9 @@ from partnerhub.storage.repos.hood_deals import HoodDealsRepo
 from partnerhub.storage.repos.hood_integrations import HoodIntegrationsRepo
 from partnerhub.storage.repos.hood_partners import HoodContactsRepo, HoodPartnersRepo
 from partnerhub.storage.repos.idempotency import IdempotencyRepo
+from partnerhub.storage.repos.test_control import TestControlRepo
 from partnerhub.storage.repos.transfer import TransferRepo
+from partnerhub.storage.table_data import TableData
 
 
 class UnitOfWork:
@@ -129,3 +131,11 @@ class UnitOfWork:
     @cached_property
     def transfer(self) -> TransferRepo:
         return TransferRepo(self.conn, self.dialect)
+
+    @cached_property
+    def test_control(self) -> TestControlRepo:
+        return TestControlRepo(self.conn, self.dialect)
+
+    @cached_property
+    def table_data(self) -> TableData:
+        return TableData(self.conn, self.dialect)

@@ -33,7 +33,9 @@ MESSAGES = {
     429: "Too Many Requests",
     431: "Request Header Fields Too Large",
     500: "Internal Server Error",
+    502: "Bad Gateway",
     503: "Service Unavailable",
+    504: "Gateway Timeout",
 }
 NOT_FOUND = "Cannot find item by SID"
 NO_JSON = "No JSON object could be decoded"

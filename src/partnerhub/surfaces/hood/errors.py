@@ -29,7 +29,9 @@ TITLES = {
     422: "Unprocessable entity.",
     429: "Too many requests.",
     500: "Internal server error.",
+    502: "Bad gateway.",
     503: "Service unavailable.",
+    504: "Gateway timeout.",
 }
 
 
