@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -51,6 +52,11 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settings.test_api:
             await test_control_api.started(rt)
+        # What start-up built (modules, routes, schemas: ~180,000 objects) lives as long as the
+        # process: frozen out of the collector's sight, a full collection scans only what
+        # requests left behind. Unfrozen, each one paused the worker ~200 ms under load.
+        gc.collect()
+        gc.freeze()
         yield
         await rt.close()
 
