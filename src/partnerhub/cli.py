@@ -219,19 +219,12 @@ def _bootstrap(settings: Settings) -> None:
         err.print(Text.assemble(ERROR, f" {exc.message}"), soft_wrap=True)
         raise typer.Exit(2) from None
 
-    async def bootstrap(uow: UnitOfWork) -> accounts.NewAccount | None:
-        if await uow.accounts.count():
-            return None
-        return await accounts.create_account(
-            uow,
-            name="default",
-            hood_tier=settings.hood_default_tier,
-            token=token,
-            core_password=password,
-            admin=True,
-        )
-
-    created = _run(settings, bootstrap)
+    created = _run(
+        settings,
+        lambda uow: accounts.bootstrap(
+            uow, hood_tier=settings.hood_default_tier, token=token, core_password=password
+        ),
+    )
     if created is None:
         for name, value in ((BOOTSTRAP_TOKEN, token), (BOOTSTRAP_PASSWORD, password)):
             if value is not None:

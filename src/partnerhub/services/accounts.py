@@ -21,6 +21,7 @@ from partnerhub.storage.unit_of_work import UnitOfWork
 
 HOOD_TIERS = ("A", "B", "C", "D", "E")
 MEMBER_STATUSES = ("active", "suspended")
+FIRST_ACCOUNT = "default"  # what the first start on an empty database creates
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,28 @@ async def create_account(
         source=source,
     )
     return NewAccount(account, secret, root.login, password)
+
+
+async def bootstrap(
+    uow: UnitOfWork,
+    *,
+    hood_tier: str,
+    token: str | None = None,
+    core_password: str | None = None,
+) -> NewAccount | None:
+    """The first start on an empty database: the account `default`, its token (every scope and
+    partnerhub.admin) and its root Core login, random or the known `token` / `core_password`.
+    None, and nothing written, once the database has accounts."""
+    if await uow.accounts.count():
+        return None
+    return await create_account(
+        uow,
+        name=FIRST_ACCOUNT,
+        hood_tier=hood_tier,
+        token=token,
+        core_password=core_password,
+        admin=True,
+    )
 
 
 def check_known_secrets(

@@ -98,6 +98,25 @@ class TestReset:
         assert answer.json()["generation"] >= 1
         assert await raw_tables(_url(world)) == baseline
 
+    async def test_a_baseline_taken_again_is_what_a_reset_goes_back_to(
+        self, world: World, admin: dict[str, str]
+    ) -> None:
+        await populate(world, world.bob)
+        kept_token = await world.token(world.bob, ["hood.partners.read"])
+        retaken = await raw_tables(_url(world))
+
+        answer = await world.client.post(f"{TEST}/baseline", headers=admin)
+
+        assert answer.status_code == 200, answer.text
+        assert set(answer.json()) == {"taken_at", "size_bytes"}
+        assert answer.json()["size_bytes"] > 0
+        await populate(world, world.alice)
+        assert await raw_tables(_url(world)) != retaken
+        assert (await world.client.post(f"{TEST}/reset", headers=admin)).status_code == 200
+        assert await raw_tables(_url(world)) == retaken
+        listed = await world.client.get(HOOD, headers=world.bob.headers(kept_token))
+        assert listed.status_code == 200, listed.text
+
     async def test_reset_one_account_leaves_the_others_untouched(
         self, world: World, admin: dict[str, str]
     ) -> None:

@@ -20,6 +20,7 @@ from testing.kit import TEST
 
 ROUTES = [
     ("POST", f"{TEST}/reset"),
+    ("POST", f"{TEST}/baseline"),
     ("POST", f"{TEST}/accounts/1/reset"),
     ("POST", f"{TEST}/snapshots"),
     ("GET", f"{TEST}/snapshots"),
@@ -48,7 +49,7 @@ def _shape(spec: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI document without the test-control paths, tag and schemas."""
     paths = {p: v for p, v in spec["paths"].items() if not p.startswith(TEST)}
     schemas = spec.get("components", {}).get("schemas", {})
-    mine = ("TestControl", "Reset", "Snapshot", "Journal", "Fault")
+    mine = ("TestControl", "Reset", "Baseline", "Snapshot", "Journal", "Fault")
     kept = {k: v for k, v in schemas.items() if not k.startswith(mine)}
     return {**spec, "paths": paths, "components": {**spec["components"], "schemas": kept}}
 

@@ -93,6 +93,20 @@ async def reset_account(request: Request, account: str) -> Response:
     return await _caught_up(request, generation)
 
 
+@router.post(
+    "/baseline",
+    operation_id="test_take_baseline",
+    summary="Take the baseline again: the state now is what every later reset goes back to",
+    response_model=schemas.Baseline,
+    responses=_errors(),
+)
+async def take_baseline(request: Request) -> Response:
+    await _enter(request)
+    async with edge.write(request) as uow:
+        info = await test_snapshots.take_baseline(uow)
+    return responses.json({"taken_at": info.taken_at, "size_bytes": info.size_bytes})
+
+
 # Snapshots
 
 

@@ -33,6 +33,11 @@ class Reset(BaseModel):
     generation: int
 
 
+class Baseline(BaseModel):
+    taken_at: datetime
+    size_bytes: int
+
+
 class Snapshot(BaseModel):
     name: str
     taken_at: datetime
