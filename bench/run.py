@@ -1,15 +1,19 @@
 """partnerhub benchmark: `partnerhub serve` under wrk, next to the database's own ceiling.
 
-    .venv/bin/python bench/run.py [--backend sqlite|postgresql] [--workers 1|2]
+    .venv/bin/python bench/run.py [--runs "sqlite:1 postgresql:2"] [--peers DIR]
                                   [--duration 20] [--warmup 3] [--connections 32] [--count 10000]
 
-For one backend and worker count it: makes a fresh database; creates the `bench` account and
-raises its rate limits with `partnerhub accounts limits` (the normal per-account settings); loads
-COUNT partners per surface through the services (bench/load.py); starts `partnerhub serve` on a
-free port; then, per target, warms up and runs wrk (bench/wrk/request.lua, a random object of the
-loaded set per request). On PostgreSQL it then runs pgbench with bench/pgbench/*.sql (what one
-Hood PATCH / GET asks of the database) at the same client count and prints our throughput as a
-percentage of it. The table is printed and written to bench/results/<date>-<backend>-<N>w.json.
+For each backend and worker count of --runs it: makes a fresh database; creates the `bench`
+account and raises its rate limits with `partnerhub accounts limits` (the normal per-account
+settings); loads COUNT partners per surface through the services (bench/load.py); starts
+`partnerhub serve` on a free port; then, per target, warms up and runs wrk
+(bench/wrk/request.lua, a random object of the loaded set per request). On PostgreSQL it then
+runs pgbench with bench/pgbench/*.sql (what one Hood PATCH / GET asks of the database) at the
+same client count and prints our throughput as a percentage of it. With --peers (the folder of
+side-by-side.sh, which measures partnerhub's embedded default beside json-server and Directus in
+one run), it runs that too, and every table is annotated against the targets of issue 13
+(json-server's rates, the pgbench ceilings, each surface's GET rate for its list). The tables
+are printed and all of it is written to one file, bench/results/<date>-bench.json.
 """
 
 from __future__ import annotations
@@ -38,10 +42,11 @@ BIN = Path(sys.executable).parent
 PG_ADMIN = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/7")
 TOKEN_RE = re.compile(r"ph_[A-Za-z0-9_-]+")
-# Targets of issue 5 (req/s), reported against, never asserted.
-SQLITE_TARGETS = {"PATCH": 1900.0, "GET": 5600.0}
-PG_PATCH_SHARE = 50.0  # % of the pgbench ceiling
-PG_PATCH_P99_MS = 25.0
+# Targets of issue 13, reported against, never asserted.
+P99_MS = 25.0  # PATCH and GET of one object
+LIST_SHARE, LIST_P99_MS = 50.0, 50.0  # % of the surface's GET rate
+PG_SHARE = 50.0  # % of the pgbench ceiling of the same transaction
+OVERLOAD = 320  # connections: 10x the usual 32
 # A limit no bench run reaches: 10^9 requests per second / per 10 s / per day.
 HUGE = "1000000000/1"
 
@@ -56,6 +61,7 @@ class Target:
     body: str = ""
     connections: int | None = None  # instead of --connections
     flood: bool = False  # with --connections of unauthenticated POST /oauth/token beside it
+    overload: bool = False  # at OVERLOAD connections: nothing may fail
 
 
 TARGETS = [
@@ -69,6 +75,25 @@ TARGETS = [
     ),
     Target("hood GET", "hood", "GET", "GET", "/v1/hood/partners/{id}"),
     Target("hood list", "hood", "LIST", "GET", "/v1/hood/partners?page=1,25"),
+    Target(
+        "hood PATCH x10",
+        "hood",
+        "PATCH",
+        "PATCH",
+        "/v1/hood/partners/{id}",
+        '{"description": "bench {n}"}',
+        connections=OVERLOAD,
+        overload=True,
+    ),
+    Target(
+        "hood GET x10",
+        "hood",
+        "GET",
+        "GET",
+        "/v1/hood/partners/{id}",
+        connections=OVERLOAD,
+        overload=True,
+    ),
     # One partner with 1,000 deals and 5,000 campaigns, its status toggled by each request (one
     # connection: the requests queue on the partner's lock anyway, and each one cascades).
     Target(
@@ -112,6 +137,8 @@ class Row:
     non_2xx: int
     socket_errors: int
     requests: int
+    server_errors: int = 0  # 5xx, counted inside non_2xx
+    max_ms: float = 0.0
     note: str = ""
 
 
@@ -373,6 +400,8 @@ def bench(args: argparse.Namespace) -> Report:
                 p50_ms=round(res["p50_us"] / 1000, 2),
                 p99_ms=round(res["p99_us"] / 1000, 2),
                 non_2xx=res["status_errors"],
+                server_errors=res["server_errors"],
+                max_ms=round(res["max_us"] / 1000, 2),
                 socket_errors=res["connect_errors"]
                 + res["read_errors"]
                 + res["write_errors"]
@@ -404,32 +433,120 @@ def bench(args: argparse.Namespace) -> Report:
     return report
 
 
-def annotate(report: Report) -> None:
+@dataclass
+class PeerRow:
+    """One row of side-by-side.sh: a system (partnerhub-hood, directus, json-server), PATCH or
+    GET of one object."""
+
+    name: str
+    op: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    socket_errors: int
+    statuses: str
+
+
+def side_by_side(peers: Path, args: argparse.Namespace) -> tuple[list[PeerRow], str]:
+    """Run the peers' side-by-side.sh on this checkout (partnerhub from this venv): its rows,
+    or none and why."""
+    script = peers / "side-by-side.sh"
+    if not script.is_file():
+        return [], f"no {script}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PARTNERHUB_")}
+    env.update(
+        PH_VENV=str(BIN.parent),
+        WARMUP_S=str(max(args.warmup, 1)),
+        DURATION_S=str(args.duration),
+        CONNECTIONS=str(args.connections),
+    )
+    log(f"side by side with the peers ({script})")
+    done = subprocess.run(
+        ["bash", str(script), str(ROOT)], env=env, capture_output=True, text=True, check=False
+    )
+    rows = []
+    for line in done.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) != 3 or "rps=" not in parts[2]:
+            continue
+        fields = dict(kv.split("=", 1) for kv in parts[2].split() if "=" in kv)
+        sockets = sum(int(fields.get(k, 0)) for k in ("sock_connect", "sock_read", "sock_write"))
+        rows.append(
+            PeerRow(
+                name=parts[0],
+                op=parts[1].upper(),
+                rps=float(fields["rps"]),
+                p50_ms=float(fields["p50_ms"]),
+                p99_ms=float(fields["p99_ms"]),
+                max_ms=float(fields["max_ms"]),
+                socket_errors=sockets + int(fields.get("sock_timeout", 0)),
+                statuses=fields.get("statuses", ""),
+            )
+        )
+        log(f"{rows[-1].name} {rows[-1].op}: {rows[-1].rps} req/s, p99 {rows[-1].p99_ms} ms")
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return rows, f"side-by-side.sh exited {done.returncode}: {' / '.join(tail)}"
+    return rows, ""
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def _against_json_server(rps: float, p99: float, js: float | None) -> str:
+    if not js:
+        return ""
+    ratio = rps / js
+    return (
+        f"{ratio:.2f}x json-server {js:.0f} req/s "
+        f"(target >= 1.0x, p99 <= {P99_MS:.0f} ms: {_met(ratio >= 1.0 and p99 <= P99_MS)})"
+    )
+
+
+def annotate(report: Report, json_server: dict[str, float]) -> None:
+    """Each row's note: how it stands against its target of issue 13."""
     alone = {row.target: row.rps for row in report.rows}
+    targets = {t.name: t for t in TARGETS}
     for row in report.rows:
-        kind = row.target.split()[1]
-        if row.target.endswith("under oauth flood"):
+        target = targets[row.target]
+        if target.flood:
             unflooded = alone.get(row.target.removesuffix(" under oauth flood"))
             if unflooded:
                 share = 100 * row.rps / unflooded
                 row.note = f"{share:.0f}% of it alone (target >= 50%); {row.note}"
             continue
-        if report.backend == "postgresql" and kind in report.ceiling:
-            tps = report.ceiling[kind]["tps"]
+        if target.overload:
+            ok = row.socket_errors == 0 and row.server_errors == 0
+            row.note = (
+                f"{target.connections} connections: {row.socket_errors} socket errors, "
+                f"{row.server_errors} 5xx, max {row.max_ms:.0f} ms (nothing fails: {_met(ok)})"
+            )
+            continue
+        if target.kind == "LIST":
+            get = alone.get(f"{target.surface} GET")
+            if get:
+                share = 100 * row.rps / get
+                ok = share >= LIST_SHARE and row.p99_ms <= LIST_P99_MS
+                row.note = (
+                    f"{share:.0f}% of {target.surface} GET (target >= {LIST_SHARE:.0f}%, "
+                    f"p99 <= {LIST_P99_MS:.0f} ms: {_met(ok)})"
+                )
+            continue
+        if target.kind not in ("PATCH", "GET"):
+            continue
+        if report.backend == "sqlite":
+            row.note = _against_json_server(row.rps, row.p99_ms, json_server.get(target.kind))
+        elif target.kind in report.ceiling:
+            tps = report.ceiling[target.kind]["tps"]
             share = 100 * row.rps / tps if tps else 0.0
-            note = f"{share:.0f}% of pgbench {tps:.0f} tps"
-            if kind == "PATCH":
-                ok = share >= PG_PATCH_SHARE and row.p99_ms <= PG_PATCH_P99_MS
-                note += f" (target >= {PG_PATCH_SHARE:.0f}%, p99 <= {PG_PATCH_P99_MS:.0f} ms: "
-                note += "met)" if ok else "missed)"
-            row.note = note
-        elif report.backend == "sqlite" and kind in SQLITE_TARGETS:
-            goal = SQLITE_TARGETS[kind]
-            row.note = f"target >= {goal:.0f} req/s: {'met' if row.rps >= goal else 'missed'}"
-        if report.backend == "postgresql" and kind == "GET" and "GET" not in report.ceiling:
-            row.note = "target >= 5600 req/s: " + ("met" if row.rps >= 5600 else "missed")
-        if report.backend == "postgresql" and kind == "GET" and "GET" in report.ceiling:
-            row.note += "; target >= 5600 req/s: " + ("met" if row.rps >= 5600 else "missed")
+            ok = share >= PG_SHARE and (target.kind == "GET" or row.p99_ms <= P99_MS)
+            tail = "" if target.kind == "GET" else f", p99 <= {P99_MS:.0f} ms"
+            row.note = (
+                f"{share:.0f}% of pgbench {tps:.0f} tps "
+                f"(target >= {PG_SHARE:.0f}%{tail}: {_met(ok)})"
+            )
 
 
 def table(report: Report) -> str:
@@ -452,10 +569,29 @@ def table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def peers_table(rows: list[PeerRow]) -> str:
+    js = {r.op: r.rps for r in rows if r.name == "json-server"}
+    lines = [
+        "side by side (side-by-side.sh: partnerhub's embedded default, Hood partner of the demo)",
+        f"{'system':<18} {'op':<6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  note",
+    ]
+    for r in rows:
+        mine = r.name != "json-server"
+        note = _against_json_server(r.rps, r.p99_ms, js.get(r.op)) if mine else ""
+        lines.append(
+            f"{r.name:<18} {r.op:<6} {r.rps:>9.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f}  {note}"
+        )
+    return "\n".join(lines)
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
-    p.add_argument("--workers", type=int, choices=[1, 2], default=1)
+    p.add_argument(
+        "--runs",
+        default="sqlite:1",
+        help='backend:workers pairs, e.g. "sqlite:1 postgresql:2" (workers: 1 or 2)',
+    )
+    p.add_argument("--peers", type=Path, help="folder of side-by-side.sh: run it too")
     p.add_argument("--duration", type=int, default=20, help="seconds per target (default 20)")
     p.add_argument("--warmup", type=int, default=3, help="warm-up seconds per target")
     p.add_argument("--connections", type=int, default=32)
@@ -465,22 +601,51 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--only", nargs="*", help="run only targets containing one of these words")
     p.add_argument("--keep", action="store_true", help="keep the database and work directory")
     p.add_argument("--no-save", action="store_true", help="do not write bench/results/*.json")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    args.run_list = []
+    for run in args.runs.split():
+        backend, _, workers = run.partition(":")
+        if backend not in ("sqlite", "postgresql") or workers not in ("1", "2"):
+            p.error(f"--runs: {run!r} is not sqlite|postgresql:1|2")
+        args.run_list.append((backend, int(workers)))
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse(sys.argv[1:] if argv is None else argv)
-    if args.workers > 1 and args.backend == "sqlite":
-        log("note: several workers on one SQLite file share its single write lock")
-    report = bench(args)
-    annotate(report)
-    print(table(report), flush=True)
+    started = datetime.now(UTC)
+    reports = []
+    for backend, workers in args.run_list:
+        if workers > 1 and backend == "sqlite":
+            log("note: several workers on one SQLite file share its single write lock")
+        args.backend, args.workers = backend, workers
+        reports.append(bench(args))
+    peers: list[PeerRow] = []
+    peers_problem = ""
+    if args.peers is not None:
+        peers, peers_problem = side_by_side(args.peers, args)
+    json_server = {r.op: r.rps for r in peers if r.name == "json-server"}
+    tables = []
+    for report in reports:
+        annotate(report, json_server)
+        tables.append(table(report))
+    if peers:
+        tables.append(peers_table(peers))
+    if peers_problem:
+        tables.append(f"side by side: {peers_problem}")
+    print("\n\n".join(tables), flush=True)
     if not args.no_save:
         out = BENCH / "results"
         out.mkdir(exist_ok=True)
-        name = f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{args.backend}-{args.workers}w.json"
-        data = asdict(report)
-        data["table"] = table(report)
+        name = f"{started:%Y%m%d-%H%M%S}-bench.json"
+        data = {
+            "started": started.isoformat(timespec="seconds"),
+            "command": " ".join(["bench/run.py", *sys.argv[1:]]),
+            "runs": [asdict(r) for r in reports],
+            "side_by_side": [asdict(r) for r in peers],
+            "side_by_side_problem": peers_problem,
+            "tables": tables,
+        }
         (out / name).write_text(json.dumps(data, indent=2) + "\n")
         log(f"wrote bench/results/{name}")
 

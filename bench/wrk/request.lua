@@ -6,8 +6,12 @@
 local ids = {}
 local method, path_tpl, token, body_tpl
 local counter = 0
+local threads = {}
+
+function setup(thread) table.insert(threads, thread) end
 
 function init(args)
+  server_errors = 0
   method = args[1]
   for line in io.lines(args[2]) do
     if line ~= "" then ids[#ids + 1] = line end
@@ -32,13 +36,20 @@ function request()
   return wrk.format(method, path, headers, body)
 end
 
+function response(status, headers, body)
+  if status >= 500 then server_errors = server_errors + 1 end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
+  local server = 0
+  for _, t in ipairs(threads) do server = server + (t:get("server_errors") or 0) end
   io.write(string.format(
-    'WRKJSON {"requests":%d,"duration_us":%d,"status_errors":%d,"connect_errors":%d,' ..
+    'WRKJSON {"requests":%d,"duration_us":%d,"status_errors":%d,"server_errors":%d,' ..
+    '"connect_errors":%d,' ..
     '"read_errors":%d,"write_errors":%d,"timeouts":%d,"p50_us":%d,"p90_us":%d,' ..
     '"p99_us":%d,"max_us":%d,"mean_us":%.1f}\n',
-    summary.requests, summary.duration, e.status, e.connect, e.read, e.write, e.timeout,
+    summary.requests, summary.duration, e.status, server, e.connect, e.read, e.write, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max,
     latency.mean))
 end

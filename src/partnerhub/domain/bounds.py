@@ -93,6 +93,10 @@ TABLES: Mapping[str, Mapping[str, int]] = {
         "spending_limit": 32,
         "status": 20,
     },
+    # The test-control API's (admin only, off by default).
+    "test_snapshots": {"name": 100},
+    "test_journal": {"method": 16, "surface": 8, "request_id": 128},
+    "test_faults": {"surface": 8, "method": 16, "path": 1000},
 }
 
 # Core's materialized path is "/<id>/<id>/.../": each level adds at most 20 characters (a

@@ -10,9 +10,12 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
+from partnerhub.domain.bounds import length
 from partnerhub.domain.test_control import FAULT_STATUSES, FAULT_SURFACES, METHODS, Fault, FaultSpec
 from partnerhub.errors import NotFound, ProblemList
 from partnerhub.storage.unit_of_work import UnitOfWork
+
+PATH_MAX = length("test_faults", "path")
 
 MAX_DELAY_MS = 60_000
 MAX_RETRY_AFTER = 3_600
@@ -38,8 +41,8 @@ def spec(body: Mapping[str, Any]) -> FaultSpec:
     path = body.get("path")
     if path is not None and (not isinstance(path, str) or not path.startswith("/")):
         problems.add("path", "path must be a glob starting with '/' (e.g. /crm/v3/*) or null.")
-    elif isinstance(path, str) and (len(path) > 1000 or "\x00" in path):
-        problems.add("path", "path must be at most 1000 characters, without NUL.")
+    elif isinstance(path, str) and (len(path) > PATH_MAX or "\x00" in path):
+        problems.add("path", f"path must be at most {PATH_MAX} characters, without NUL.")
     status = body.get("status")
     if status is not None and (not _int(status) or status not in FAULT_STATUSES):
         statuses = ", ".join(map(str, FAULT_STATUSES))

@@ -175,6 +175,7 @@ class TestManaging:
             ({"surface": "test", "status": 500}, "surface"),
             ({"method": "FETCH", "status": 500}, "method"),
             ({"path": "no-slash", "status": 500}, "path"),
+            ({"path": "/" + "x" * 1000, "status": 500}, "path"),  # one past its column
             ({"delay_ms": -1}, "delay_ms"),
             ({"status": 500, "times": 0}, "times"),
             ({"status": 500, "probability": 1.5}, "probability"),

@@ -77,7 +77,9 @@ class TestSnapshotRestore:
         assert missing.status_code == 404
 
         await world.client.delete(f"{SNAPSHOTS}/b-2", headers=admin)
-        for body in ({"name": ""}, {"name": "@baseline"}, {"name": "a/b"}, {"name": 3}, {}):
+        too_long = {"name": "a" * 101}  # one past its column
+        bad = ({"name": ""}, {"name": "@baseline"}, {"name": "a/b"}, {"name": 3}, too_long, {})
+        for body in bad:
             answer = await world.client.post(SNAPSHOTS, json=body, headers=admin)
             assert answer.status_code == 422, body
             assert answer.json()["errors"][0]["field"] == "name", body
