@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import RedisError
@@ -23,12 +23,20 @@ from partnerhub.ratelimit.memory_windows import MemoryWindows
 from partnerhub.ratelimit.redis_windows import RedisWindows
 
 KEY_PREFIX = "partnerhub"
-# Fail fast (then 503) rather than stall requests when Redis is down: 1 s per attempt, 1 retry.
+# Fail fast (then 503) rather than stall requests when Redis is down: 1 s to connect, 1 retry.
+# A reply may take longer to be read than Redis takes to send it: under overload the event loop
+# resumes the waiting request late, so the read timeout is generous (5 s) and measures a Redis
+# that hangs, not a busy worker.
 _REDIS_OPTIONS: dict[str, Any] = {
     "socket_connect_timeout": 1.0,
-    "socket_timeout": 1.0,
+    "socket_timeout": 5.0,
     "retry": Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.1), retries=1),
 }
+# Connections per worker. Beyond them a request waits (in the worker) for a free one: with an
+# unbounded pool, 320 connections' worth of requests opened ~160 Redis connections per worker
+# and, under that load, timed out (503) instead of queueing (bench "hood GET x10").
+REDIS_POOL_SIZE = 32
+REDIS_POOL_WAIT_SECONDS = 5.0
 
 
 class RateLimiterUnavailable(Exception):
@@ -80,7 +88,13 @@ class RateLimiter:
         self._memory = MemoryWindows()
         self._redis: Redis | None = None
         if redis_url is not None:
-            self._redis = Redis.from_url(redis_url.removeprefix("async+"), **_REDIS_OPTIONS)
+            pool = BlockingConnectionPool.from_url(
+                redis_url.removeprefix("async+"),
+                max_connections=REDIS_POOL_SIZE,
+                timeout=REDIS_POOL_WAIT_SECONDS,
+                **_REDIS_OPTIONS,
+            )
+            self._redis = Redis(connection_pool=pool)
             self._windows = RedisWindows(self._redis)
         self._backend: Literal["memory", "redis"] = "memory" if redis_url is None else "redis"
 
