@@ -190,9 +190,7 @@ def main() -> None:
     parser.add_argument("--show-all", action="store_true", help="profile: library frames too")
     parser.add_argument("--only", nargs="*", choices=list(TARGETS))
     args = parser.parse_args()
-    import uvloop
-
-    uvloop.run(run(args))
+    asyncio.run(run(args))  # the event loop `partnerhub serve` runs (ops/server.py)
 
 
 if __name__ == "__main__":
