@@ -20,11 +20,7 @@ def config(settings: Settings, app: str = "partnerhub.app:factory") -> uvicorn.C
         log_config=None,  # records go through partnerhub's JSON logging (ops/logging)
         log_level="warning",
         access_log=False,  # the request middleware writes the access log
-        # The standard library's event loop, not uvloop: under load uvloop served some
-        # connections while others waited (32 connections on a Core list page: p99 1.02 s, max
-        # 1.76 s, the server's own durations steady at 3-4 ms); asyncio's loop serves them in
-        # turn at the same rate (p99 0.11 s, max 0.14 s). README "Performance".
-        loop="asyncio",
+        loop=settings.server_event_loop,
         http="partnerhub.ops.http:DeadlineHttpProtocol",
         # X-Forwarded-For/-Proto only from the configured proxies; none by default.
         proxy_headers=bool(trusted),
