@@ -50,6 +50,7 @@ from sqlalchemy.exc import DBAPIError
 
 from partnerhub.errors import DomainError, ValidationFailed
 from partnerhub.storage.connection import Conn
+from partnerhub.storage.repos.base import as_utc
 from partnerhub.storage.tables import TEST_CONTROL_TABLES, metadata
 
 # Parents before children (foreign keys), as SQLAlchemy sorts them.
@@ -102,12 +103,14 @@ def _is_json(column: Column[Any]) -> bool:
     return isinstance(column.type, JSON)
 
 
-def _encode(column: Column[Any], value: Any) -> Cell:
+def encode_cell(column: Column[Any], value: Any) -> Cell:
+    """A stored value as a JSON-able cell (cell_decoder's inverse): times as ISO 8601 UTC with
+    their offset, bytes as base64, the rest as stored."""
     if value is None:
         return None
     kind = column.type
     if isinstance(kind, DateTime):
-        return str(value.isoformat())
+        return as_utc(value).astimezone(UTC).isoformat()
     if isinstance(kind, LargeBinary):
         return base64.b64encode(bytes(value)).decode()
     if isinstance(kind, Boolean):
@@ -115,14 +118,27 @@ def _encode(column: Column[Any], value: Any) -> Cell:
     return value
 
 
-def _decoder(column: Column[Any]) -> Callable[[Cell], Any]:
+def cell_decoder(
+    column: Column[Any],
+    *,
+    json_as_text: bool = True,
+    aware_times: bool = False,
+    null_keys: bool = False,
+) -> Callable[[Cell], Any]:
     """A function checking one cell of `column` and returning the value to store; ValueError
-    (its message says the rule) when the cell cannot be one."""
+    (its message says the rule) when the cell cannot be one. The one codec of stored rows,
+    used by snapshots here and by export/import (repos/transfer.py), whose files differ in two
+    ways: JSON columns hold the JSON value itself (`json_as_text=False`), and every time states
+    its offset (`aware_times=True`), and a primary key may be null there (`null_keys=True`: the
+    database issues it)."""
     kind = column.type
 
     def nullable(value: Cell) -> None:
-        if not column.nullable:
+        if not column.nullable and not (null_keys and column.primary_key):
             raise ValueError("must not be null")
+
+    def json_value(value: Cell) -> Any:
+        return value
 
     def json_text(value: Cell) -> str:
         if not isinstance(value, str):
@@ -139,7 +155,9 @@ def _decoder(column: Column[Any]) -> Callable[[Cell], Any]:
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError("must be an ISO 8601 timestamp") from None
+            raise ValueError(_TIME_RULE[aware_times]) from None
+        if aware_times and parsed.tzinfo is None:
+            raise ValueError(_TIME_RULE[aware_times])
         # Naive (as SQLite hands them back) means UTC; any offset is turned into UTC.
         return parsed.astimezone(UTC) if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
@@ -178,7 +196,7 @@ def _decoder(column: Column[Any]) -> Callable[[Cell], Any]:
 
     chosen: Callable[[Cell], Any]
     if _is_json(column):
-        chosen = json_text
+        chosen = json_text if json_as_text else json_value
     elif isinstance(kind, DateTime):
         chosen = timestamp
     elif isinstance(kind, LargeBinary):
@@ -192,7 +210,7 @@ def _decoder(column: Column[Any]) -> Callable[[Cell], Any]:
     elif isinstance(kind, String | Text):
         chosen = string
     else:  # pragma: no cover - a column type added to tables.py without a codec here
-        raise TypeError(f"no snapshot codec for {column.table.name}.{column.name}")
+        raise TypeError(f"no cell codec for {column.table.name}.{column.name}")
 
     def decode(value: Cell) -> Any:
         if value is None:
@@ -201,6 +219,12 @@ def _decoder(column: Column[Any]) -> Callable[[Cell], Any]:
         return chosen(value)
 
     return decode
+
+
+_TIME_RULE = {
+    False: "must be an ISO 8601 timestamp",
+    True: "must be an ISO 8601 time with an offset",
+}
 
 
 def _no_nul(value: str) -> str:
@@ -225,7 +249,7 @@ def check(
                 f"{field}.{name}.columns",
                 f"{field}.{name}.columns must be {list(expected)} (this server's schema).",
             )
-        decoders = [_decoder(table.c[c]) for c in expected]
+        decoders = [cell_decoder(table.c[c]) for c in expected]
         out: list[dict[str, Any]] = []
         for i, row in enumerate(data.rows):
             where = f"{field}.{name}.rows[{i}]"
@@ -281,7 +305,7 @@ class TableData:
             rows = (await self.conn.execute(stmt)).all()
             found[str(table.name)] = TableRows(
                 columns_of(table.name),
-                [[_encode(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
+                [[encode_cell(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
             )
         return found
 

@@ -7,20 +7,13 @@ restores objects with the versions, times and history they had, it makes no chan
 
 from __future__ import annotations
 
-import base64
-from collections.abc import AsyncIterator, Mapping, Sequence
+import functools
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Column,
-    DateTime,
-    Integer,
-    LargeBinary,
-    String,
     Table,
     func,
     select,
@@ -29,7 +22,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from partnerhub.errors import Conflict, DomainError, ValidationFailed
-from partnerhub.storage.repos.base import Repo, as_utc
+from partnerhub.storage.repos.base import Repo
+from partnerhub.storage.table_data import cell_decoder, encode_cell
 from partnerhub.storage.tables import (
     accounts,
     core_partners,
@@ -91,59 +85,18 @@ _ISSUED_IDS = [
 ]
 
 
-def encode(column: Column[Any], value: Any) -> Any:
-    """A column's value as JSON: times as ISO 8601 UTC, bytes as base64, the rest as stored."""
-    if value is None:
-        return None
-    if isinstance(column.type, DateTime):
-        return as_utc(value).astimezone(UTC).isoformat()
-    if isinstance(column.type, LargeBinary):
-        return base64.b64encode(value).decode()
-    if isinstance(column.type, Boolean):
-        return bool(value)
-    return value
+@functools.cache
+def _decoder(column: Column[Any]) -> Callable[[Any], Any]:
+    return cell_decoder(column, json_as_text=False, aware_times=True, null_keys=True)
 
 
 def decode(column: Column[Any], value: Any, where: str) -> Any:
     """A record's value for `column`, or a ValidationFailed naming `where` and the column."""
-    field = f"{where}.{column.name}"
-    if value is None:
-        if not column.nullable and not column.primary_key:
-            raise ValidationFailed.one(field, f"{field} must not be null.")
-        return None
-    kind = column.type
-    if isinstance(kind, DateTime):
-        try:
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            raise ValidationFailed.one(field, f"{field} must be an ISO 8601 time with an offset.")
-        return parsed.astimezone(UTC)
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise ValidationFailed.one(field, f"{field} must be true or false.")
-        return value
-    if isinstance(kind, Integer):  # BigInteger too
-        if not isinstance(value, int) or isinstance(value, bool) or abs(value) >= 2**63:
-            raise ValidationFailed.one(field, f"{field} must be an integer.")
-        return value
-    if isinstance(kind, LargeBinary):
-        try:
-            return base64.b64decode(value, validate=True)
-        except (ValueError, TypeError):
-            raise ValidationFailed.one(field, f"{field} must be base64.") from None
-    if isinstance(kind, String):  # Text too
-        if not isinstance(value, str):
-            raise ValidationFailed.one(field, f"{field} must be a string.")
-        if kind.length is not None and len(value) > kind.length:
-            raise ValidationFailed.one(
-                field, f"{field} must have at most {kind.length} characters."
-            )
-        return value
-    if isinstance(kind, JSON):
-        return value
-    raise AssertionError(f"no transfer rule for {column} ({kind!r})")  # a new column type
+    try:
+        return _decoder(column)(value)
+    except ValueError as exc:
+        field = f"{where}.{column.name}"
+        raise ValidationFailed.one(field, f"{field} {exc}.") from None
 
 
 def row_of(exported: Exported, record: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -199,7 +152,8 @@ class TransferRepo(Repo):
                 page = (await self.conn.execute(stmt)).all()
                 for row in page:
                     mapping = row._mapping
-                    yield exported.kind, {str(c.name): encode(c, mapping[c.name]) for c in table.c}
+                    record = {str(c.name): encode_cell(c, mapping[c.name]) for c in table.c}
+                    yield exported.kind, record
                 if len(page) < BATCH:
                     break
                 last = page[-1]._mapping
