@@ -9,13 +9,15 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any
 
+from partnerhub.domain.bounds import length
 from partnerhub.errors import ValidationFailed
 
 SURFACES = ("hood", "core", "crm", "test", "other")
 FAULT_SURFACES = ("hood", "core", "crm", "other")  # test-control routes are never faulted
 FAULT_STATUSES = (400, 401, 403, 404, 409, 429, 500, 502, 503, 504)
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_NAME_MAX = length("test_snapshots", "name")
+SNAPSHOT_NAME = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{_NAME_MAX - 1}}}")
 # The baseline is stored as a snapshot under a name no snapshot name can take.
 BASELINE = "@baseline"
 
@@ -24,8 +26,8 @@ def snapshot_name(name: str, field: str = "name") -> str:
     if not isinstance(name, str) or not SNAPSHOT_NAME.fullmatch(name):
         raise ValidationFailed.one(
             field,
-            f"{field} must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter "
-            "or digit.",
+            f"{field} must be 1 to {_NAME_MAX} letters, digits, '.', '_' or '-', starting with "
+            "a letter or digit.",
         )
     return name
 

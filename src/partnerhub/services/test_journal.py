@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from partnerhub import providers
+from partnerhub.domain.bounds import length
 from partnerhub.domain.redaction import SECRET_KEYS, redact_body, redact_pairs
 from partnerhub.domain.test_control import METHODS, SURFACES, JournalEntry, JournalFilter
 from partnerhub.errors import ValidationFailed
@@ -50,13 +51,13 @@ async def record(db: Database, request: Request, *, keep: int) -> None:
     keys = secret_keys()
     entry: dict[str, Any] = {
         "at": request.at,
-        "method": request.method[:16],
+        "method": request.method[: length("test_journal", "method")],
         "path": request.path,
         "query": redact_pairs(request.query, keys) if request.query else "",
         "status": request.status,
         "surface": request.surface,
         "account_id": request.account_id,
-        "request_id": request.request_id[:128],
+        "request_id": request.request_id[: length("test_journal", "request_id")],
         "duration_ms": request.duration_ms,
         "fault_id": request.fault_id,
         "body": redact_body(request.body, request.content_type, keys)

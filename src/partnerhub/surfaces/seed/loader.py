@@ -50,6 +50,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "crm": ("groups", "properties", "objects"),
 }
 TOKEN_FIELDS = ("name", "token", "scopes", "expires_at")
+# Each Hood kind of a seed file: its create body's mapping to a draft, and the service creating
+# it (in the order SECTIONS lists them).
+HOOD_KINDS: dict[str, tuple[Callable[[Any], Any], Callable[..., Awaitable[Any]]]] = {
+    "partners": (partner_mapping.partner_draft, hood_partners.create),
+    "integrations": (integration_mapping.integration_draft, hood_integrations.create),
+    "deals": (deal_mapping.deal_draft, hood_deals.create),
+    "campaigns": (campaign_mapping.campaign_draft, hood_campaigns.create),
+}
 MEMBER_FIELDS = ("id", "name", "email", "status", "image")
 
 
@@ -213,12 +221,7 @@ class _Seed:
         self, seeded: SeededAccount, actor: Actor, data: dict[str, Any], where: str
     ) -> None:
         makers: dict[str, dict[str, Callable[[Any, str], Awaitable[Any]]]] = {
-            "hood": {
-                "partners": lambda e, at: self._hood_partner(actor.via("hood"), e, at),
-                "integrations": lambda e, at: self._hood_integration(actor.via("hood"), e, at),
-                "deals": lambda e, at: self._hood_deal(actor.via("hood"), e, at),
-                "campaigns": lambda e, at: self._hood_campaign(actor.via("hood"), e, at),
-            },
+            "hood": {kind: partial(self._hood, kind, actor.via("hood")) for kind in HOOD_KINDS},
             "core": {"partners": lambda e, at: self._core_partner(actor.via("core"), e, at)},
             "crm": {
                 "groups": lambda e, at: self._crm_group(actor.via("crm"), e),
@@ -267,27 +270,13 @@ class _Seed:
             id=_hood_id(data),
         )
 
-    async def _hood_partner(self, actor: Actor, entry: Any, where: str) -> Any:
+    async def _hood(self, kind: str, actor: Actor, entry: Any, where: str) -> Any:
+        """A Hood object from its create body: the surface's mapping, then its service."""
         data = _object(entry, where)
-        draft = partner_mapping.partner_draft(_without(data, "id"))
-        return await hood_partners.create(self.uow, actor, draft=draft, id=_hood_id(data))
-
-    async def _hood_integration(self, actor: Actor, entry: Any, where: str) -> Any:
-        data = _object(entry, where)
-        draft = integration_mapping.integration_draft(_without(data, "id"))
-        return await hood_integrations.create(
-            self.uow, actor, secrets=self.secrets, draft=draft, id=_hood_id(data)
-        )
-
-    async def _hood_deal(self, actor: Actor, entry: Any, where: str) -> Any:
-        data = _object(entry, where)
-        draft = deal_mapping.deal_draft(_without(data, "id"))
-        return await hood_deals.create(self.uow, actor, draft=draft, id=_hood_id(data))
-
-    async def _hood_campaign(self, actor: Actor, entry: Any, where: str) -> Any:
-        data = _object(entry, where)
-        draft = campaign_mapping.campaign_draft(_without(data, "id"))
-        return await hood_campaigns.create(self.uow, actor, draft=draft, id=_hood_id(data))
+        draft_of, create = HOOD_KINDS[kind]
+        extra = {"secrets": self.secrets} if kind == "integrations" else {}
+        draft = draft_of(_without(data, "id"))
+        return await create(self.uow, actor, draft=draft, id=_hood_id(data), **extra)
 
     async def _core_partner(self, actor: Actor, entry: Any, where: str) -> Any:
         data = _object(entry, where)
