@@ -10,6 +10,7 @@ from typing import ClassVar
 
 import aiosmtplib
 
+from partnerhub.domain.numbers import ascii_int
 from partnerhub.errors import ProblemList
 from partnerhub.providers._failures import describe, known_cause
 from partnerhub.providers.base import (
@@ -76,9 +77,9 @@ class CustomEmail(Provider):
         self, settings: Mapping[str, str], transports: Transports, email: EmailMessage | None
     ) -> None:
         host, port_text = settings["host"], settings["port"]
-        if not port_text.isdigit():
+        port = ascii_int(port_text, max_digits=5)
+        if port is None:
             raise self.error(settings, f"invalid port {port_text!r}")
-        port = int(port_text)
         mode = settings.get("tls_mode", "starttls")
         try:
             client = aiosmtplib.SMTP(

@@ -14,6 +14,7 @@ from partnerhub.domain import validators
 from partnerhub.domain.accounts import Account, Actor, Member, TokenInfo
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.core_partners import check_password
+from partnerhub.domain.numbers import ascii_int
 from partnerhub.errors import Conflict, NotFound, Unauthenticated, ValidationFailed
 from partnerhub.services import core_partners
 from partnerhub.storage.database import Database
@@ -110,8 +111,10 @@ def check_known_secrets(
 
 
 async def get_account(uow: UnitOfWork, *, name_or_id: str) -> Account:
+    """The account named `name_or_id`, or whose id it spells in ASCII digits ("²" is a name)."""
+    account_id = ascii_int(name_or_id)
     account = (
-        await uow.accounts.get(int(name_or_id)) if name_or_id.isdigit() else None
+        await uow.accounts.get(account_id) if account_id is not None else None
     ) or await uow.accounts.get_by_name(name_or_id)
     if account is None:
         raise NotFound("account", name_or_id)

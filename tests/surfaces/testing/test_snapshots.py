@@ -273,3 +273,13 @@ async def test_the_file_format_names_every_data_table(world: World, admin: dict[
     assert stored is not None
     document = orjson.loads(stored[1])
     assert set(document["tables"]) == set(test_snapshots.BY_NAME)
+
+
+async def test_an_account_spelled_in_unicode_digits_is_unknown(
+    world: World, admin: dict[str, str]
+) -> None:
+    # "²".isdigit() is true and int("٣") is 3: neither is an account id.
+    for name in ("²", "٣", "1²"):
+        answer = await world.client.post(f"{TEST}/accounts/{name}/reset", headers=admin)
+        assert answer.status_code == 404, (name, answer.text)
+        assert answer.json()["code"] == "NOT_FOUND"

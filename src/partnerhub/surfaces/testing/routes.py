@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from partnerhub.auth.scopes import ADMIN_SCOPE
-from partnerhub.errors import NotFound, ValidationFailed
+from partnerhub.errors import ValidationFailed
 from partnerhub.services import accounts, test_faults, test_journal, test_snapshots
 from partnerhub.services.test_control import WorkerState
 from partnerhub.surfaces.common import responses
@@ -83,12 +83,7 @@ async def reset(request: Request) -> Response:
 async def reset_account(request: Request, account: str) -> Response:
     await _enter(request)
     async with edge.write(request) as uow:
-        if not account.isdigit():
-            account_id = (await accounts.get_account(uow, name_or_id=account)).id
-        elif len(account) < 19:  # a 64-bit id
-            account_id = int(account)
-        else:
-            raise NotFound("account", account, detail=f"No account with id {account}.")
+        account_id = (await accounts.get_account(uow, name_or_id=account)).id
         generation = await test_snapshots.reset_account(uow, account_id=account_id)
     return await _caught_up(request, generation)
 
