@@ -16,6 +16,7 @@ from partnerhub.ops.logging import configure as configure_logging
 from partnerhub.ops.metrics import Metrics
 from partnerhub.ops.middleware import RequestMiddleware
 from partnerhub.services.runtime import Runtime
+from partnerhub.surfaces import console
 from partnerhub.surfaces.common import errors as error_envelopes
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.wire_text import nul_refusal
@@ -83,6 +84,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         CORE_PREFIX: core_errors.render,
         CRM_PREFIX: crm_errors.render,
     }
+    console.install(app, renderers)
     if settings.test_api:
         # Off, none of it exists: no route, no renderer, no middleware (its paths are 404).
         test_control_api.install(app, rt, renderers)

@@ -69,9 +69,11 @@ class Secrets:
     def encrypt(self, plain: str) -> str:
         return self._current.encrypt(plain.encode()).decode()
 
-    def decrypt(self, token: str) -> str:
+    def decrypt(self, token: str, *, ttl: int | None = None) -> str:
+        """The plain value; UndecryptableSecret also when `ttl` is given and the token was made
+        more than `ttl` seconds ago."""
         try:
-            return self._all.decrypt(token.encode()).decode()
+            return self._all.decrypt(token.encode(), ttl=ttl).decode()
         except InvalidToken:
             raise UndecryptableSecret from None
 

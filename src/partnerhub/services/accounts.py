@@ -172,6 +172,38 @@ async def create_token(
     return info, minted.secret
 
 
+_token_name = validators.column_text("tokens", "name")
+
+
+async def list_tokens(uow: UnitOfWork, *, account_id: int) -> list[TokenInfo]:
+    return await uow.tokens.list(account_id)
+
+
+async def create_token_as(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    name: object,
+    scopes: Sequence[str],
+    expires_at: datetime | None = None,
+) -> tuple[TokenInfo, str]:
+    """A token minted by a token holder (the console): of the holder's account, acting as the
+    holder's Core partner, with no scope the holder lacks."""
+    beyond = [s for s in scopes if s not in actor.scopes and not unknown_scopes([s])]
+    if beyond:
+        raise ValidationFailed.one(
+            "scopes", f"scopes: a token cannot grant a scope it lacks: {', '.join(beyond)}."
+        )
+    return await create_token(
+        uow,
+        account_id=actor.account_id,
+        name=_token_name(name, "name"),
+        scopes=scopes,
+        expires_at=expires_at,
+        core_partner_id=actor.core_partner_id,
+    )
+
+
 async def revoke_token(uow: UnitOfWork, *, account_id: int, token_id: int) -> None:
     if not await uow.tokens.revoke(account_id, token_id):
         raise NotFound("token", str(token_id))

@@ -128,6 +128,14 @@ class Edge:
         """
         rt = runtime(request)
         actor = (await self._authenticate(request, rt)).via(self.surface)
+        return await self.admit(request, actor, *scopes, extra=extra)
+
+    async def admit(
+        self, request: Request, actor: Actor, *scopes: str, extra: PolicyChooser | None = None
+    ) -> Actor:
+        """`enter` for an actor authenticated by other means (the console's session): spend
+        this surface's budgets of its account, then check the scope."""
+        rt = runtime(request)
         request.scope.setdefault("state", {})["account_id"] = actor.account_id
         chosen = [*self.policies(actor, rt.settings)]
         if extra is not None:
