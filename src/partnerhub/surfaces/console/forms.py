@@ -41,10 +41,11 @@ class Form:
 
 async def read(request: Request) -> Form:
     """The form of a POST, without the CSRF check (sign-in checks its own)."""
-    media = (request.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
-    if media != FORM:
-        raise UnsupportedMediaType(f"Content-Type must be {FORM}.", field="Content-Type")
+    content_type = request.headers.get("content-type")
+    media = (content_type or "").split(";", 1)[0].strip().lower()
     raw = await raw_body(request, runtime(request).settings.max_body_bytes)
+    if media != FORM and (content_type is not None or raw):
+        raise UnsupportedMediaType(f"Content-Type must be {FORM}.", field="Content-Type")
     try:
         text = raw.decode("utf-8")
         pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
