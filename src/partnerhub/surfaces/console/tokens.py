@@ -107,4 +107,6 @@ async def token_revoke(request: Request, token_id: str) -> Response:
     tid = ids.numeric(token_id, "token")
     async with runtime(request).db.transaction(write=True) as uow:
         await accounts.revoke_token(uow, account_id=current.actor.account_id, token_id=tid)
+    # This worker stops trusting it now; others when their cache entry lapses.
+    runtime(request).tokens.forget_all()
     return render.redirect("/console/tokens", done="revoked")
