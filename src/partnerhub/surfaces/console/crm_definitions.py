@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES, Group, PropertyDef
+from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.objects import Kind
 from partnerhub.services import crm_properties, history
 from partnerhub.surfaces.console import areas, editing, forms, render, session
@@ -373,7 +374,7 @@ async def group_archive(request: Request, name: str) -> Response:
 
 async def _history(
     request: Request, current: Session, kind: Kind, name: str
-) -> tuple[int, int, list[Any]]:
+) -> tuple[int, int, list[HistoryEntry]]:
     """(page, total, entries) of a definition's history."""
     page = editing.page_number(request)
     async with edge.read(request) as uow:

@@ -40,8 +40,8 @@ class StaleForm(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This object was changed since the form was loaded. The facts above show its "
-            "current values: check the form and save again."
+            "This object was changed since the form was loaded: the page now shows its "
+            "current values. Check the form and save again."
         )
 
 
