@@ -5,6 +5,8 @@ security schemes the "Authorize" dialog offers. (tests/browser renders the pages
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import shutil
 from collections.abc import AsyncIterator
@@ -77,6 +79,26 @@ class TestPages:
             fetched = await client.get(url)
             assert fetched.status_code == 200, url
 
+    @pytest.mark.parametrize("page", ["/docs", "/redoc"])
+    async def test_page_may_load_from_this_server_only(
+        self, client: httpx.AsyncClient, page: str
+    ) -> None:
+        answer = await client.get(page)
+        directives = dict(
+            d.strip().split(" ", 1) for d in answer.headers["content-security-policy"].split(";")
+        )
+        assert directives["default-src"] == "'self'"
+        for name in ("img-src", "connect-src", "font-src", "style-src"):
+            assert directives[name].startswith("'self'"), name
+            assert "http" not in directives[name] and "*" not in directives[name], name
+        scripts = directives["script-src"].split()
+        assert scripts[0] == "'self'" and "'unsafe-inline'" not in scripts
+        inline = docs.INLINE_SCRIPT.findall(answer.text)
+        assert len(scripts) == 1 + len(inline)
+        for script in inline:
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in scripts
+
     async def test_swagger_ui_asks_no_online_validator(self, client: httpx.AsyncClient) -> None:
         html = (await client.get("/docs")).text
         assert '"validatorUrl": null' in html
@@ -111,7 +133,26 @@ class TestAssets:
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert answer.headers["etag"]
         assert answer.headers["x-request-id"]
-        assert answer.content == ASSETS.files[name].read_bytes()
+        if name != docs.REDOC_JS:
+            assert answer.content == ASSETS.files[name].read_bytes()
+
+    async def test_redoc_bundle_names_no_off_site_logo(self, client: httpx.AsyncClient) -> None:
+        shipped = ASSETS.files[docs.REDOC_JS].read_bytes()
+        served = (await client.get(ASSETS.url_of(docs.REDOC_JS))).content
+        for old, new in docs.REDOC_REWRITES.items():
+            assert old in shipped  # still what the rewrite is for
+            assert old not in served and new in served
+        assert len(served) > 1_000_000
+
+    async def test_a_cached_copy_is_revalidated_with_304(self, client: httpx.AsyncClient) -> None:
+        url = ASSETS.url_of(docs.SWAGGER_CSS)
+        etag = (await client.get(url)).headers["etag"]
+        answer = await client.get(url, headers={"If-None-Match": etag})
+        assert answer.status_code == 304
+        assert answer.content == b""
+        assert answer.headers["etag"] == etag
+        changed = await client.get(url, headers={"If-None-Match": '"something-else"'})
+        assert changed.status_code == 200
 
     async def test_url_carries_the_package_version(self) -> None:
         assert re.fullmatch(r"/docs/assets/\d+\.\d+[\w.]*", ASSETS.url), ASSETS.url
@@ -119,6 +160,7 @@ class TestAssets:
     async def test_head_has_headers_and_no_body(self, client: httpx.AsyncClient) -> None:
         answer = await client.head(ASSETS.url_of(docs.SWAGGER_CSS))
         assert answer.status_code == 200
+        assert answer.headers["content-type"] == "text/css; charset=utf-8"
         size = ASSETS.files[docs.SWAGGER_CSS].stat().st_size
         assert answer.headers["content-length"] == str(size)
         assert answer.content == b""
