@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
+import pytest
 from fastapi.routing import APIRoute
 
 from partnerhub.config import Settings
@@ -19,6 +21,15 @@ from partnerhub.surfaces.seed import loader as seed_loader
 
 # The seed file the README documents: every kind of entry (tests load it to have data in all).
 EXAMPLE_SEED = Path(__file__).resolve().parent.parent / "examples" / "seed.yaml"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(message: str) -> NoReturn:
+    """Something a test needs is missing (a server, a browser): skipped locally with `message`
+    shown, failed under CI=true, where everything must be there."""
+    if IN_CI:
+        pytest.fail(f"{message}; CI needs it (CI=true)")
+    pytest.skip(message)
 
 
 @dataclass

@@ -17,8 +17,8 @@ from partnerhub.ops.metrics import Metrics
 from partnerhub.ops.middleware import RequestMiddleware
 from partnerhub.services.runtime import Runtime
 from partnerhub.surfaces import console
+from partnerhub.surfaces.common import docs, openapi, responses
 from partnerhub.surfaces.common import errors as error_envelopes
-from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.wire_text import nul_refusal
 from partnerhub.surfaces.core import errors as core_errors
 from partnerhub.surfaces.core.routes import PREFIX as CORE_PREFIX
@@ -30,6 +30,7 @@ from partnerhub.surfaces.hood import PREFIX as HOOD_PREFIX
 from partnerhub.surfaces.hood import errors as hood_errors
 from partnerhub.surfaces.hood import router as hood_router
 from partnerhub.surfaces.testing import install as test_control_api
+from partnerhub.surfaces.testing.routing import PREFIX as TEST_CONTROL_PREFIX
 
 DESCRIPTION = """\
 partnerhub serves three partner APIs over one store:
@@ -38,7 +39,8 @@ partnerhub serves three partner APIs over one store:
 * **Core** (`/core/v2`) — CarrierX Core API v2 compatible
 * **CRM** (`/crm/v3`) — HubSpot CRM API v3 compatible
 
-Authenticate with `Authorization: Bearer <token>` (`partnerhub tokens create`).
+Authenticate with `Authorization: Bearer <token>` (`partnerhub tokens create`; on this page:
+**Authorize**); Core also takes a partner's login and password as HTTP Basic credentials.
 Beyond the vendors: `ETag`/`If-Match` on every object, `Idempotency-Key` on creates, and a
 read-only `…/history` route per object.
 """
@@ -66,7 +68,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        # Served by docs.install from this server's own files, not FastAPI's CDN pages.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/openapi.json",
         # Operations metrics are our own (/metrics). FastAPI's OpenTelemetry hooks otherwise
@@ -89,7 +92,16 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         # Off, none of it exists: no route, no renderer, no middleware (its paths are 404).
         test_control_api.install(app, rt, renderers)
     error_envelopes.install(app, renderers)
-    openapi.install(app)
+    openapi.install(
+        app,
+        security={
+            HOOD_PREFIX: [openapi.BEARER],
+            CORE_PREFIX: [openapi.BEARER, openapi.BASIC],
+            CRM_PREFIX: [openapi.BEARER],
+            TEST_CONTROL_PREFIX: [openapi.BEARER],
+        },
+    )
+    docs.install(app)
     app.add_middleware(
         RequestMiddleware,
         metrics=metrics,

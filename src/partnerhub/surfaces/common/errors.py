@@ -27,6 +27,10 @@ class RouteNotFound(DomainError):
     code = "ROUTE_NOT_FOUND"
 
 
+def route_not_found(request: Request) -> RouteNotFound:
+    return RouteNotFound(f"No route {request.method} {request.url.path}.")
+
+
 class MethodNotAllowed(DomainError):
     status = 405
     code = "METHOD_NOT_ALLOWED"
@@ -93,7 +97,7 @@ def install(app: FastAPI, renderers: dict[str, Renderer]) -> None:
         if exc.status_code == 405:
             error: DomainError = MethodNotAllowed(f"Method {request.method} is not allowed here.")
         elif exc.status_code == 404:
-            error = RouteNotFound(f"No route {request.method} {request.url.path}.")
+            error = route_not_found(request)
         else:
             error = DomainError(str(exc.detail))
             error.status = exc.status_code

@@ -1,7 +1,9 @@
-"""OpenAPI for routes that read their own bodies: request schemas and error responses."""
+"""OpenAPI for routes that read their own bodies (request schemas, error responses) and that
+authenticate in the route rather than through FastAPI dependencies (security schemes)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -26,6 +28,26 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# Security schemes (the docs page's "Authorize" dialog offers each one an operation accepts).
+BEARER = "bearerAuth"
+BASIC = "basicAuth"
+SECURITY_SCHEMES: dict[str, dict[str, Any]] = {
+    BEARER: {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A partnerhub token (`ph_…`, `partnerhub tokens create`), or a Core "
+        "`access_token` from `POST /core/v2/oauth/token`.",
+    },
+    BASIC: {
+        "type": "http",
+        "scheme": "basic",
+        "description": "Core (`/core/v2`) only: a partner's login and password.",
+    },
+}
+# `openapi_extra` of a route under an authenticated prefix that takes no credentials.
+PUBLIC: dict[str, Any] = {"security": []}
+
+
 def body(model: type[BaseModel], *, form: bool = False) -> dict[str, Any]:
     """`openapi_extra` describing a request body validated by `model`."""
     _models[model.__name__] = model
@@ -38,7 +60,11 @@ def errors(model: type[BaseModel], *statuses: int) -> dict[int | str, dict[str, 
     return {s: {"model": model, "description": ERROR_DESCRIPTIONS[s]} for s in statuses}
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, security: Mapping[str, Sequence[str]]) -> None:
+    """`security`: path prefix -> the schemes its operations accept (any one of them); an
+    operation that states its own `security` (PUBLIC) keeps it, one outside every prefix
+    (health, metrics) takes no credentials."""
+
     def schema() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
@@ -50,7 +76,25 @@ def install(app: FastAPI) -> None:
             generated = model.model_json_schema(ref_template=_REF)
             components.update(generated.pop("$defs", {}))
             components[name] = generated
+        _secure(spec, security)
         app.openapi_schema = spec
         return spec
 
     app.openapi = schema  # type: ignore[method-assign]
+
+
+def _secure(spec: dict[str, Any], security: Mapping[str, Sequence[str]]) -> None:
+    by_length = sorted(security.items(), key=lambda item: -len(item[0]))
+    used: set[str] = set()
+    for path, operations in spec.get("paths", {}).items():
+        schemes = next(
+            (s for prefix, s in by_length if path == prefix or path.startswith(prefix + "/")), ()
+        )
+        if not schemes:
+            continue
+        for operation in operations.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation.setdefault("security", [{name: []} for name in schemes])
+                used.update(s for requirement in operation["security"] for s in requirement)
+    if used:
+        spec["components"]["securitySchemes"] = {n: SECURITY_SCHEMES[n] for n in sorted(used)}

@@ -71,7 +71,7 @@ def _one(partner: Any, q: CoreListQuery | None = None) -> Response:
     summary="Get an OAuth token (password grant with a partner's login and password)",
     response_model=CoreOAuthToken,
     responses=openapi.errors(CoreError, 401, 413, 415, 422, 429),
-    openapi_extra=openapi.body(CoreTokenRequest, form=True),
+    openapi_extra={**openapi.body(CoreTokenRequest, form=True), **openapi.PUBLIC},
 )
 async def oauth_token(request: Request) -> Response:
     """No bearer token is needed: the login and password authenticate. The answer's
