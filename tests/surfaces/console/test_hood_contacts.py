@@ -80,6 +80,7 @@ class TestContactPage:
         cid, path = await _first(world, pid)
         page = await console.get(path)
         assert page.status_code == 200
+        assert f"<dt>id</dt><dd>{cid}</dd>" in page.text
         assert "<h1>Contact mobile +38160333444</h1>" in page.text
         assert "History (1 change)" in text_of(page.text)
         assert '<label for="f-value">Contact value' in page.text
