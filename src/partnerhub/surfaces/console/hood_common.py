@@ -18,7 +18,7 @@ import orjson
 from starlette.requests import Request
 
 from partnerhub.domain.history import HistoryEntry
-from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec, parse_list_query
+from partnerhub.domain.hood_listquery import ListQuery, parse_list_query
 from partnerhub.errors import DomainError, PreconditionFailed
 from partnerhub.surfaces.console import session
 from partnerhub.surfaces.console.areas import Area
@@ -63,7 +63,7 @@ def _value(form: Form, field: In) -> Any:
     if field.kind == "number" and _JSON_NUMBER.fullmatch(text):
         try:
             return orjson.loads(text)
-        except orjson.JSONDecodeError:  # beyond 64 bits: the API's own range message answers
+        except orjson.JSONDecodeError:  # beyond a double (1e400): the API's type message
             return text
     if field.kind == "flag":
         return FLAGS.get(text, text)
@@ -117,6 +117,11 @@ def posted_values(form: Form, fields: Sequence[In]) -> dict[str, Any]:
     }
 
 
+def choices(values: Sequence[str]) -> list[tuple[str, str]]:
+    """A select's options whose labels are their values."""
+    return [(v, v) for v in values]
+
+
 def names(fields: Sequence[In]) -> list[str]:
     return [f.name for f in fields]
 
@@ -168,10 +173,6 @@ async def history(
 ) -> History:
     total, entries = await read(limit=q.per_page, offset=q.offset)
     return History(total, entries, q.page, q.per_page)
-
-
-def list_of(pairs: Sequence[tuple[str, str]], spec: ResourceSpec) -> ListQuery:
-    return parse_list_query(pairs, spec)
 
 
 # A partner page shows at most this many of its deals (and their campaigns): a page of the API.

@@ -14,6 +14,7 @@ from partnerhub.surfaces.console import areas, forms, render
 from partnerhub.surfaces.console.hood_common import (
     Errors,
     In,
+    choices,
     edge,
     enter,
     fit,
@@ -87,7 +88,7 @@ async def _contact_page(
         partner_id=pid,
         values=posted_values(form, EDIT) if form is not None else values,
         errors=errors or {},
-        contact_types=[(t, t) for t in validators.CONTACT_TYPES],
+        contact_types=choices(validators.CONTACT_TYPES),
         timeline=timeline,
     )
 

@@ -11,19 +11,20 @@ from starlette.responses import Response
 
 from partnerhub.domain import hood_deals as rules
 from partnerhub.domain import ids
+from partnerhub.domain.hood_listquery import parse_list_query
 from partnerhub.services import hood_campaigns, hood_deals
 from partnerhub.surfaces.console import areas, forms, render
 from partnerhub.surfaces.console.hood_common import (
     RELATED_PAGE,
     Errors,
     In,
+    choices,
     edge,
     enter,
     fit,
     history,
     history_query,
     if_match,
-    list_of,
     names,
     posted_values,
     stale_as,
@@ -92,7 +93,7 @@ async def _deal_page(
         deal = await hood_deals.get(uow, actor, deal_id=did)
         timeline = await history(hq, partial(hood_deals.history_of, uow, actor, object_id=did))
         if areas.HOOD_CAMPAIGNS.readable(actor):
-            q = list_of(
+            q = parse_list_query(
                 [("deal_id", str(did)), ALL_ARCHIVED, ("page", RELATED_PAGE)], query.CAMPAIGNS
             )
             campaigns = Listing(
@@ -111,8 +112,8 @@ async def _deal_page(
         errors={failed: errors or {}},
         campaigns=campaigns,
         timeline=timeline,
-        statuses=[(s, s) for s in rules.STATUSES],
-        units=[(u, u) for u in rules.FREQUENCY_UNITS],
+        statuses=choices(rules.STATUSES),
+        units=choices(rules.FREQUENCY_UNITS),
         yes_no=[("true", "yes"), ("false", "no")],
         flags=FLAGS,
     )

@@ -23,6 +23,7 @@ from partnerhub.surfaces.console import areas, forms, hood_related, render
 from partnerhub.surfaces.console.hood_common import (
     Errors,
     In,
+    choices,
     edge,
     enter,
     fit,
@@ -70,7 +71,7 @@ def _edit_fields(provider: Provider) -> tuple[In, ...]:
 
 
 def _choices() -> dict[str, Any]:
-    return {"statuses": [(s, s) for s in rules.STATUSES], "yes_no": YES_NO}
+    return {"statuses": choices(rules.STATUSES), "yes_no": YES_NO}
 
 
 @router.get("/hood/integrations")

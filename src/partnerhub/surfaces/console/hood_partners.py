@@ -1,11 +1,10 @@
-"""Hood partners in the console: the list (the API's list language), a new partner, and the
-partner page with its edit form, archive buttons and the sections of what hangs off it."""
+"""Hood partners in the console: a new partner, and the partner page with its edit form,
+archive buttons and the sections of what hangs off it (the list: hood_partner_list)."""
 
 from __future__ import annotations
 
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,8 +14,7 @@ from partnerhub.domain import hood_deals as deal_rules
 from partnerhub.domain import hood_partners as rules
 from partnerhub.domain import ids, validators
 from partnerhub.domain.accounts import Actor
-from partnerhub.domain.hood_listquery import ListQuery
-from partnerhub.errors import FieldProblem, ValidationFailed
+from partnerhub.domain.hood_listquery import parse_list_query
 from partnerhub.services import hood_members, hood_partners
 from partnerhub.surfaces.common.edge import runtime
 from partnerhub.surfaces.console import areas, forms, hood_related, render
@@ -24,13 +22,13 @@ from partnerhub.surfaces.console.hood_common import (
     Empty,
     Errors,
     In,
+    choices,
     edge,
     enter,
     fit,
     history,
     history_query,
     if_match,
-    list_of,
     names,
     posted_values,
     stale_as,
@@ -46,7 +44,7 @@ AREA = areas.HOOD_PARTNERS
 LIST = "/console/hood/partners"
 
 
-def _terms_and_address(empty: Any) -> tuple[In, ...]:
+def _terms_and_address(empty: Empty) -> tuple[In, ...]:
     return tuple(
         In(f"{group}.{key}", empty=empty)
         for group, keys in rules.ALL_OR_NOTHING.items()
@@ -75,94 +73,7 @@ EDIT = (
 )
 CLEARED_BY_NULL: dict[str, Empty] = {"payment_terms": "null", "billing_address": "null"}
 
-SORTS = (
-    ("", "id, oldest first"),
-    ("-id", "id, newest first"),
-    ("name", "name A→Z"),
-    ("-name", "name Z→A"),
-    ("status", "status"),
-    ("-update_time", "last changed first"),
-    ("create_time", "created, oldest first"),
-    ("-create_time", "created, newest first"),
-)
-ARCHIVED = (("", "not archived"), ("1", "archived only"), ("in:0,1", "archived and not"))
-PER_PAGE = ("20", "50", "100")
-MEMBERS_PAGE = list_of([("page", f"1,{query.MEMBERS.max_per_page}")], query.MEMBERS)
-FILTERS = ("q", "status", "type", "archived", "sort", "filter", "per_page")
-# Filter-form fields that are list-language parameters of the same name.
-PARAMS = ("q", "status", "type", "archived", "sort")
-
-
-def _expression(text: str) -> list[tuple[str, str]]:
-    """The free filter expression: list-language items `field=[op:]value` joined by `&`."""
-    pairs = []
-    for item in (part.strip() for part in text.split("&")):
-        if not item:
-            continue
-        name, equals, value = item.partition("=")
-        if not equals:
-            raise ValidationFailed.one(
-                "filter", f"'{item[:50]}' is not a filter: write field=[op:]value, joined by &."
-            )
-        pairs.append((name.strip(), value.strip()))
-    return pairs
-
-
-def _list_query(shown: dict[str, str]) -> tuple[ListQuery, dict[str, str]]:
-    """The filter form as the API's list query, and which form field set each parameter (so
-    the API's message about a parameter lands next to that field)."""
-    pairs: list[tuple[str, str]] = []
-    origin: dict[str, str] = {"page": "per_page"}
-    for param in PARAMS:
-        if shown[param]:
-            pairs.append((param, shown[param]))
-            origin.setdefault(param, param)
-    for param, value in _expression(shown["filter"]):
-        pairs.append((param, value))
-        origin.setdefault(param, "filter")
-    pairs.append(("page", f"{shown['page'] or '1'},{shown['per_page'] or PER_PAGE[0]}"))
-    try:
-        return list_of(pairs, query.PARTNERS), origin
-    except ValidationFailed as refused:
-        raise ValidationFailed(
-            [
-                FieldProblem(origin.get(p.field or "", "filter"), p.message, p.code)
-                for p in refused.problems
-            ]
-        ) from None
-
-
-@router.get("/hood/partners")
-async def partner_list(request: Request) -> Response:
-    current = await enter(request, AREA)
-    shown = {name: request.query_params.get(name, "") for name in (*FILTERS, "page")}
-    errors: Errors = {}
-    partners: list[Any] = []
-    total, q = 0, None
-    try:
-        q, _ = _list_query(shown)
-        async with edge.read(request) as uow:
-            total, partners = await hood_partners.list(
-                uow, current.actor, query=q, spec=query.PARTNERS, with_contacts=False
-            )
-    except ValidationFailed as refused:
-        errors = render.problems_by_field(refused)
-    return render.page(
-        request,
-        "hood/partners.html",
-        current,
-        status=422 if errors else 200,
-        shown=shown,
-        errors=errors,
-        partners=partners,
-        total=total,
-        q=q,
-        pager_query=urlencode({k: shown[k] for k in FILTERS if shown[k]}),
-        sorts=SORTS,
-        archived_options=ARCHIVED,
-        per_page_options=_choices(PER_PAGE),
-        **_shared_choices(),
-    )
+MEMBERS_PAGE = parse_list_query([("page", f"1,{query.MEMBERS.max_per_page}")], query.MEMBERS)
 
 
 async def _members(uow: Any, actor: Actor) -> list[tuple[str, str]]:
@@ -171,19 +82,16 @@ async def _members(uow: Any, actor: Actor) -> list[tuple[str, str]]:
     return [(str(m.id), f"{m.name} ({m.email})") for m in members]
 
 
-def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, v) for v in values]
-
-
-def _shared_choices() -> dict[str, Any]:
+def partner_choices() -> dict[str, Any]:
+    """The options of the partner forms' selects and checkbox groups."""
     return {
-        "statuses": _choices(rules.STATUSES),
-        "types": _choices(rules.TYPES),
+        "statuses": choices(rules.STATUSES),
+        "types": choices(rules.TYPES),
         "terms": {
-            "payment_frequency": _choices(rules.PAYMENT_FREQUENCIES),
-            "payment_method": _choices(rules.PAYMENT_METHODS),
-            "net_terms": _choices(rules.NET_TERMS),
-            "currency_code": _choices(rules.CURRENCIES),
+            "payment_frequency": choices(rules.PAYMENT_FREQUENCIES),
+            "payment_method": choices(rules.PAYMENT_METHODS),
+            "net_terms": choices(rules.NET_TERMS),
+            "currency_code": choices(rules.CURRENCIES),
         },
     }
 
@@ -200,7 +108,7 @@ async def _new_page(
         values=values,
         errors=errors,
         members=members,
-        **_shared_choices(),
+        **partner_choices(),
     )
 
 
@@ -280,10 +188,10 @@ async def partner_page(
         members=members,
         timeline=timeline,
         related=related,
-        contact_types=_choices(validators.CONTACT_TYPES),
-        deal_statuses=_choices(deal_rules.STATUSES),
+        contact_types=choices(validators.CONTACT_TYPES),
+        deal_statuses=choices(deal_rules.STATUSES),
         providers=providers.all(),
-        **_shared_choices(),
+        **partner_choices(),
     )
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from partnerhub.auth.secrets import Secrets
 from partnerhub.domain.accounts import Actor
-from partnerhub.domain.hood_listquery import MAX_VALUE_LENGTH
+from partnerhub.domain.hood_listquery import MAX_VALUE_LENGTH, parse_list_query
 from partnerhub.services import hood_campaigns, hood_deals, hood_integrations
 from partnerhub.surfaces.console import areas
-from partnerhub.surfaces.console.hood_common import RELATED_PAGE, list_of
+from partnerhub.surfaces.console.hood_common import RELATED_PAGE
 from partnerhub.surfaces.hood import query
 
 
@@ -50,7 +50,7 @@ def _chunks(deal_ids: list[int]) -> list[str]:
 async def _campaigns_of(uow: Any, actor: Actor, deal_ids: list[int]) -> Listing:
     total, items = 0, []
     for chunk in _chunks(deal_ids):
-        q = list_of(
+        q = parse_list_query(
             [("deal_id", f"in:{chunk}"), ALL_ARCHIVED, ("page", RELATED_PAGE)], query.CAMPAIGNS
         )
         found, page = await hood_campaigns.list(uow, actor, query=q, spec=query.CAMPAIGNS)
@@ -61,7 +61,7 @@ async def _campaigns_of(uow: Any, actor: Actor, deal_ids: list[int]) -> Listing:
 
 
 async def of_partner(uow: Any, actor: Actor, secrets: Secrets, partner_id: int) -> Related:
-    deals_q = list_of(
+    deals_q = parse_list_query(
         [("partner_id", str(partner_id)), ALL_ARCHIVED, ("page", RELATED_PAGE)], query.DEALS
     )
     wants_campaigns = areas.HOOD_CAMPAIGNS.readable(actor)
@@ -80,7 +80,7 @@ async def of_partner(uow: Any, actor: Actor, secrets: Secrets, partner_id: int) 
 async def integrations_page(uow: Any, actor: Actor, secrets: Secrets) -> Listing:
     """The account's integrations (one API page): they are the account's senders, which the
     campaigns of every partner's deals send through."""
-    q = list_of([("page", RELATED_PAGE)], query.INTEGRATIONS)
+    q = parse_list_query([("page", RELATED_PAGE)], query.INTEGRATIONS)
     total, views = await hood_integrations.list(
         uow, actor, secrets=secrets, query=q, spec=query.INTEGRATIONS
     )
