@@ -12,11 +12,11 @@ from starlette.staticfiles import StaticFiles
 
 from partnerhub.surfaces.common.errors import Renderer
 from partnerhub.surfaces.common.router import SurfaceRouter
-from partnerhub.surfaces.console import core, crm, crm_definitions, pages, tokens
+from partnerhub.surfaces.console import core, crm, crm_definitions, hood, pages, tokens
 from partnerhub.surfaces.console.render import render_error
 from partnerhub.surfaces.console.routing import PREFIX
 
-MODULES = (pages, tokens, core, crm, crm_definitions)
+MODULES = (pages, tokens, hood, core, crm, crm_definitions)
 
 
 def install(app: FastAPI, renderers: dict[str, Renderer]) -> None:

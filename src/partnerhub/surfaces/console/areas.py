@@ -36,7 +36,7 @@ HOOD_PARTNERS = Area(
 HOOD_INTEGRATIONS = Area(
     "hood-integrations",
     "Integrations",
-    "/console/hood/partners",
+    "/console/hood/integrations",
     read=("hood.integrations.read", "hood.integrations.write"),
     write=("hood.integrations.write",),
 )

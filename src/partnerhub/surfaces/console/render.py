@@ -39,6 +39,9 @@ NOTICES = {
     "revoked": "Token revoked.",
     "sent": "Test notification sent.",
     "signed-out": "Signed out.",
+    "paused": "Paused.",
+    "resumed": "Resumed.",
+    "canceled": "Canceled.",
 }
 
 
