@@ -273,7 +273,10 @@ class TestPartnerPage:
         assert changed.status_code == 200
         response = await console.post(f"{PAGE}/{sid}", {"version": "1", "name": "Mine"})
         assert response.status_code == 412
-        assert "changed since the form was loaded" in text_of(response.text)
+        assert (
+            "This partner was changed since this form was loaded (it is now at version 2)"
+            in text_of(response.text)
+        )
         assert 'name="version" value="2"' in response.text
         assert (await get(world, world.alice, sid))["name"] == "Acme"
 

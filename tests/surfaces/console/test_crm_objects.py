@@ -256,7 +256,7 @@ class TestObjectPage:
         assert "version must be the version the form was loaded with." in text_of(bad.text)
         stale = await console.post(f"{PAGE}/{oid}", {**form, "version": "7"})
         assert stale.status_code == 412
-        assert "changed since the form was loaded" in text_of(stale.text)
+        assert "This partner client was changed since this form was loaded" in text_of(stale.text)
         assert len(await _history(world, oid)) == 1
 
     async def test_a_taken_unique_value_is_named_next_to_its_field(

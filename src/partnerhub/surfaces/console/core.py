@@ -11,6 +11,7 @@ more); its depth is Core's own bound (CORE_PATH_MAX_DEPTH levels).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -23,9 +24,16 @@ from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
 from partnerhub.services import core_partners
 from partnerhub.surfaces.common.body import check_shape, parse_json
-from partnerhub.surfaces.console import areas, editing, forms, render, session
+from partnerhub.surfaces.console import areas, editing, render
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.routing import PREFIX, page_router, submit
+from partnerhub.surfaces.console.routing import (
+    PREFIX,
+    Errors,
+    enter,
+    enter_form,
+    page_router,
+    submit,
+)
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.core import mapping
 from partnerhub.surfaces.core.routes import edge
@@ -95,7 +103,7 @@ def build_tree(me: CorePartner, found: list[CorePartner]) -> tuple[Node, int]:
 
 @router.get("/core")
 async def tree(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     async with edge.read(request) as uow:
         me = await core_partners.acting(uow, current.actor)
         total, found, _ = await core_partners.list(
@@ -127,28 +135,21 @@ async def _partner_page(
     current: Session,
     sid: str,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     posted: dict[str, str] | None = None,
-    status: int = 200,
 ) -> Response:
     actor = current.actor
-    page = editing.page_number(request)
     async with edge.read(request) as uow:
         me = await core_partners.acting(uow, actor)
         partner = await core_partners.get(uow, actor, partner_sid=sid)
-        total, entries = await core_partners.history_of(
-            uow,
-            actor,
-            partner_sid=sid,
-            limit=editing.HISTORY_PER_PAGE,
-            offset=editing.history_offset(page),
+        timeline = await editing.history(
+            request, partial(core_partners.history_of, uow, actor, partner_sid=sid)
         )
     is_me = partner.id == me.id
     return render.page(
         request,
         "core/partner.html",
         current,
-        status=status,
         partner=partner,
         facts=sorted(partner.public().items()),
         is_me=is_me,
@@ -158,17 +159,14 @@ async def _partner_page(
         text_fields=TEXT_FIELDS,
         json_fields=JSON_FIELDS,
         values={**form_values(partner), **(posted or {})},
-        errors=editing.by_form_field(errors or {}, FORM_FIELDS),
-        entries=entries,
-        total=total,
-        page=page,
-        per_page=editing.HISTORY_PER_PAGE,
+        errors=editing.by_field(errors or {}, FORM_FIELDS),
+        timeline=timeline,
     )
 
 
 @router.get("/core/partners/{partner_sid}")
 async def partner_page(request: Request, partner_sid: str) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     return await _partner_page(request, current, _sid(partner_sid))
 
 
@@ -209,13 +207,12 @@ def changed_fields(form: Form, partner: CorePartner) -> dict[str, Any]:
 
 @router.post("/core/partners/{partner_sid}")
 async def partner_save(request: Request, partner_sid: str) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     sid = _sid(partner_sid)
     actor = current.actor
 
     async def save() -> Response:
-        with editing.version_checked():
+        with editing.versioned(form, "partner") as if_match:
             async with edge.write(request) as uow:
                 partner = await core_partners.get(uow, actor, partner_sid=sid)
                 wire = changed_fields(form, partner)
@@ -229,12 +226,12 @@ async def partner_save(request: Request, partner_sid: str) -> Response:
                         changes=changes,
                         echoed=echoed,
                         replace_nested=True,
-                        if_match=editing.if_match(form),
+                        if_match=if_match,
                     )
         return render.redirect(f"{PATH}/partners/{sid}", done="saved")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         posted = {name: form.get(name) for name in FORM_FIELDS if form.has(name)}
         return await _partner_page(request, current, sid, errors=errors, posted=posted)
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -22,9 +23,16 @@ from partnerhub.domain import ids, numbers
 from partnerhub.domain.crm_properties import DEFAULT_PROPERTIES, PropertyDef, property_field
 from partnerhub.services import crm_objects, crm_properties, crm_views
 from partnerhub.services.crm_objects import ValueVersion
-from partnerhub.surfaces.console import areas, editing, forms, render, session
+from partnerhub.surfaces.console import areas, editing, render
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.routing import PREFIX, page_router, submit
+from partnerhub.surfaces.console.routing import (
+    PREFIX,
+    Errors,
+    enter,
+    enter_form,
+    page_router,
+    submit,
+)
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.crm import mapping
 from partnerhub.surfaces.crm.routes import edge
@@ -124,7 +132,7 @@ def _columns(request: Request, readable: dict[str, PropertyDef]) -> list[Propert
 
 @router.get("/crm/objects")
 async def objects_list(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     limit = mapping.query_limit(request)
     after = mapping.query_after(request)
     archived = mapping.query_bool(request, "archived")
@@ -174,32 +182,30 @@ async def _new_page(
     request: Request,
     current: Session,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     texts: dict[str, str] | None = None,
-    status: int = 200,
 ) -> Response:
     async with edge.read(request) as uow:
         active = (await crm_properties.definitions(uow, current.actor)).active()
+    inputs = _inputs(_sorted(list(active.values())), texts or {})
     return render.page(
         request,
         "crm/object_new.html",
         current,
-        status=status,
-        inputs=_inputs(_sorted(list(active.values())), texts or {}),
-        errors=errors or {},
+        inputs=inputs,
+        errors=editing.by_field(errors or {}, [i.field for i in inputs]),
     )
 
 
 @router.get("/crm/objects/new")
 async def object_new(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
+    current = await enter(request, edge, AREA, write=True)
     return await _new_page(request, current)
 
 
 @router.post("/crm/objects")
 async def object_create(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     actor = current.actor
     texts: dict[str, str] = {}
 
@@ -212,10 +218,10 @@ async def object_create(request: Request) -> Response:
             view = await crm_views.create_object(uow, actor, values=values)
         return render.redirect(f"{PATH}/{view.record.id}", done="created")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         return await _new_page(request, current, errors=errors, texts=texts)
 
-    return await submit(request, current, make, again)
+    return await submit(make, again)
 
 
 # One object
@@ -251,12 +257,10 @@ async def _object_page(
     current: Session,
     object_id: str,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     texts: dict[str, str] | None = None,
-    status: int = 200,
 ) -> Response:
     actor = current.actor
-    page = editing.page_number(request)
     async with edge.read(request) as uow:
         defs = await crm_properties.definitions(uow, actor)
         readable = defs.readable()
@@ -270,34 +274,27 @@ async def _object_page(
             id_property=None,
             archived=True,
         )
-        total, entries = await crm_objects.changes(
-            uow,
-            actor,
-            object_id=object_id,
-            limit=editing.HISTORY_PER_PAGE,
-            offset=editing.history_offset(page),
+        timeline = await editing.history(
+            request, partial(crm_objects.changes, uow, actor, object_id=object_id)
         )
     stored = {p.name: form_text(p, view.record.properties.get(p.name)) for p in active}
+    inputs = _inputs(active, {**stored, **(texts or {})})
     return render.page(
         request,
         "crm/object.html",
         current,
-        status=status,
         record=view.record,
         rows=_rows(readable, view),
-        inputs=_inputs(active, {**stored, **(texts or {})}),
+        inputs=inputs,
         writable=AREA.writable(actor),
-        errors=errors or {},
-        entries=entries,
-        total=total,
-        page=page,
-        per_page=editing.HISTORY_PER_PAGE,
+        errors=editing.by_field(errors or {}, [i.field for i in inputs]),
+        timeline=timeline,
     )
 
 
 @router.get("/crm/objects/{object_id}")
 async def object_page(request: Request, object_id: str) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     return await _object_page(request, current, _object_id(object_id))
 
 
@@ -316,13 +313,12 @@ def changed_values(
 
 @router.post("/crm/objects/{object_id}")
 async def object_save(request: Request, object_id: str) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     oid = _object_id(object_id)
     actor = current.actor
 
     async def save() -> Response:
-        with editing.version_checked():
+        with editing.versioned(form, "partner client") as if_match:
             async with edge.write(request) as uow:
                 record = await crm_objects.get(uow, actor, object_id=oid)
                 active = (await crm_properties.definitions(uow, actor)).active()
@@ -334,22 +330,21 @@ async def object_save(request: Request, object_id: str) -> Response:
                         object_id=oid,
                         values=mapping.object_values({"properties": sent}),
                         id_property=None,
-                        if_match=editing.if_match(form),
+                        if_match=if_match,
                     )
         return render.redirect(f"{PATH}/{oid}", done="saved")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         async with edge.read(request) as uow:
             active = (await crm_properties.definitions(uow, actor)).active()
         texts = _posted_texts(list(active.values()), form)
         return await _object_page(request, current, oid, errors=errors, texts=texts)
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 async def _set_archived(request: Request, object_id: str, *, archived: bool) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    await forms.posted(request, current)
+    current, _ = await enter_form(request, edge, AREA)
     oid = _object_id(object_id)
     change = crm_objects.archive if archived else crm_objects.restore
     async with edge.write(request) as uow:

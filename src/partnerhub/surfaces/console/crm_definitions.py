@@ -9,18 +9,25 @@ group name can take (names are `[a-z][a-z0-9_]*`, never with a hyphen).
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES, Group, PropertyDef
-from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.objects import Kind
 from partnerhub.services import crm_properties, history
-from partnerhub.surfaces.console import areas, editing, forms, render, session
+from partnerhub.surfaces.console import areas, editing, render
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.routing import PREFIX, page_router, submit
+from partnerhub.surfaces.console.routing import (
+    PREFIX,
+    Errors,
+    enter,
+    enter_form,
+    page_router,
+    submit,
+)
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.crm import mapping
 from partnerhub.surfaces.crm.routes import edge
@@ -160,12 +167,21 @@ def _with_blank_rows(values: dict[str, Any]) -> dict[str, Any]:
     return {**values, "options": [*values["options"], *[_BLANK_ROW] * BLANK_OPTION_ROWS]}
 
 
+async def _history(
+    request: Request, uow: Any, current: Session, kind: Kind, name: str
+) -> editing.History:
+    """A group's or a property's history page (the history service's, by object type)."""
+    return await editing.history(
+        request, partial(history.list, uow, current.actor, object_type=kind.value, object_id=name)
+    )
+
+
 # The list
 
 
 @router.get("/crm/properties")
 async def properties_list(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     async with edge.read(request) as uow:
         groups = await crm_properties.list_groups(uow, current.actor)
         props = await crm_properties.list(uow, current.actor, archived=False)
@@ -189,9 +205,8 @@ async def _new_property_page(
     request: Request,
     current: Session,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     values: dict[str, Any] | None = None,
-    status: int = 200,
 ) -> Response:
     async with edge.read(request) as uow:
         groups = await crm_properties.list_groups(uow, current.actor)
@@ -199,7 +214,6 @@ async def _new_property_page(
         request,
         "crm/property_new.html",
         current,
-        status=status,
         values=_with_blank_rows({**_NEW_PROPERTY, **(values or {})}),
         errors=errors or {},
         groups=groups,
@@ -210,14 +224,13 @@ async def _new_property_page(
 
 @router.get("/crm/properties/new-property")
 async def property_new(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
+    current = await enter(request, edge, AREA, write=True)
     return await _new_property_page(request, current)
 
 
 @router.post("/crm/properties")
 async def property_create(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
 
     async def make() -> Response:
         draft = mapping.property_draft(
@@ -227,11 +240,11 @@ async def property_create(request: Request) -> Response:
             prop = await crm_properties.create(uow, current.actor, draft=draft)
         return render.redirect(f"{PATH}/{prop.name}", done="created")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         values = _posted(form, PROPERTY_TEXTS)
         return await _new_property_page(request, current, errors=errors, values=values)
 
-    return await submit(request, current, make, again)
+    return await submit(make, again)
 
 
 # Groups
@@ -258,15 +271,13 @@ async def _new_group_page(
     request: Request,
     current: Session,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     values: dict[str, str] | None = None,
-    status: int = 200,
 ) -> Response:
     return render.page(
         request,
         "crm/group_new.html",
         current,
-        status=status,
         values={"name": "", "label": "", "displayOrder": "", **(values or {})},
         errors=errors or {},
     )
@@ -274,14 +285,13 @@ async def _new_group_page(
 
 @router.get("/crm/properties/groups/new-group")
 async def group_new(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
+    current = await enter(request, edge, AREA, write=True)
     return await _new_group_page(request, current)
 
 
 @router.post("/crm/properties/groups")
 async def group_create(request: Request) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
 
     async def make() -> Response:
         draft = mapping.group_draft(_group_wire(form, GROUP_FIELDS, keep_empty=False))
@@ -289,11 +299,11 @@ async def group_create(request: Request) -> Response:
             group = await crm_properties.create_group(uow, current.actor, group=draft)
         return render.redirect(f"{GROUPS}/{group.name}", done="created")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         values = {name: form.get(name) for name in GROUP_FIELDS}
         return await _new_group_page(request, current, errors=errors, values=values)
 
-    return await submit(request, current, make, again)
+    return await submit(make, again)
 
 
 async def _group_page(
@@ -301,42 +311,36 @@ async def _group_page(
     current: Session,
     name: str,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     values: dict[str, str] | None = None,
-    status: int = 200,
 ) -> Response:
     async with edge.read(request) as uow:
         group = await crm_properties.get_group(uow, current.actor, name=name)
         props = await crm_properties.list(uow, current.actor, archived=False)
-    page, total, entries = await _history(request, current, Kind.CRM_GROUP, group.name)
+        timeline = await _history(request, uow, current, Kind.CRM_GROUP, group.name)
     return render.page(
         request,
         "crm/group.html",
         current,
-        status=status,
         group=group,
         props=[p for p in props if p.group_name == group.name and not p.hubspot_defined],
         values={**_group_values(group), **(values or {})},
         errors=errors or {},
         writable=AREA.writable(current.actor),
         default_group=group.name == crm_properties.DEFAULT.name,
-        entries=entries,
-        total=total,
-        page=page,
-        per_page=editing.HISTORY_PER_PAGE,
+        timeline=timeline,
     )
 
 
 @router.get("/crm/properties/groups/{name}")
 async def group_page(request: Request, name: str) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     return await _group_page(request, current, name)
 
 
 @router.post("/crm/properties/groups/{name}")
 async def group_save(request: Request, name: str) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
 
     async def save() -> Response:
         label, order = mapping.group_patch(_group_wire(form, GROUP_EDIT_FIELDS, keep_empty=True))
@@ -346,47 +350,29 @@ async def group_save(request: Request, name: str) -> Response:
             )
         return render.redirect(f"{GROUPS}/{name}", done="saved")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         values = {key: form.get(key) for key in GROUP_EDIT_FIELDS if form.has(key)}
         return await _group_page(request, current, name, errors=errors, values=values)
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 @router.post("/crm/properties/groups/{name}/archive")
 async def group_archive(request: Request, name: str) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    await forms.posted(request, current)
+    current, _ = await enter_form(request, edge, AREA)
 
     async def archive() -> Response:
         async with edge.write(request) as uow:
             await crm_properties.archive_group(uow, current.actor, name=name)
         return render.redirect(PATH, done="archived")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         return await _group_page(request, current, name, errors=errors)
 
-    return await submit(request, current, archive, again)
+    return await submit(archive, again)
 
 
 # One property (after the group routes: `groups/<name>/archive` is a group's, not a property's)
-
-
-async def _history(
-    request: Request, current: Session, kind: Kind, name: str
-) -> tuple[int, int, list[HistoryEntry]]:
-    """(page, total, entries) of a definition's history."""
-    page = editing.page_number(request)
-    async with edge.read(request) as uow:
-        total, entries = await history.list(
-            uow,
-            current.actor,
-            object_type=kind.value,
-            object_id=name,
-            limit=editing.HISTORY_PER_PAGE,
-            offset=editing.history_offset(page),
-        )
-    return page, total, entries
 
 
 async def _property_page(
@@ -394,19 +380,17 @@ async def _property_page(
     current: Session,
     name: str,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     values: dict[str, Any] | None = None,
-    status: int = 200,
 ) -> Response:
     async with edge.read(request) as uow:
         prop = await crm_properties.get(uow, current.actor, name=name)
         groups = await crm_properties.list_groups(uow, current.actor)
-    page, total, entries = await _history(request, current, Kind.CRM_PROPERTY, prop.name)
+        timeline = await _history(request, uow, current, Kind.CRM_PROPERTY, prop.name)
     return render.page(
         request,
         "crm/property.html",
         current,
-        status=status,
         prop=prop,
         wire=mapping.property_wire(prop),
         values=_with_blank_rows({**_property_values(prop), **(values or {})}),
@@ -415,23 +399,19 @@ async def _property_page(
         types=TYPES,
         field_types=ALL_FIELD_TYPES,
         writable=AREA.writable(current.actor) and not prop.hubspot_defined,
-        entries=entries,
-        total=total,
-        page=page,
-        per_page=editing.HISTORY_PER_PAGE,
+        timeline=timeline,
     )
 
 
 @router.get("/crm/properties/{name}")
 async def property_page(request: Request, name: str) -> Response:
-    current = await session.enter(request, edge, *AREA.read)
+    current = await enter(request, edge, AREA)
     return await _property_page(request, current, name)
 
 
 @router.post("/crm/properties/{name}")
 async def property_save(request: Request, name: str) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
 
     async def save() -> Response:
         changes = mapping.property_patch(
@@ -441,24 +421,23 @@ async def property_save(request: Request, name: str) -> Response:
             await crm_properties.patch(uow, current.actor, name=name, changes=changes)
         return render.redirect(f"{PATH}/{name}", done="saved")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         values = _posted(form, PROPERTY_EDIT_TEXTS)
         return await _property_page(request, current, name, errors=errors, values=values)
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 @router.post("/crm/properties/{name}/archive")
 async def property_archive(request: Request, name: str) -> Response:
-    current = await session.enter(request, edge, *AREA.write)
-    await forms.posted(request, current)
+    current, _ = await enter_form(request, edge, AREA)
 
     async def archive() -> Response:
         async with edge.write(request) as uow:
             await crm_properties.archive(uow, current.actor, name=name)
         return render.redirect(PATH, done="archived")
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         return await _property_page(request, current, name, errors=errors)
 
-    return await submit(request, current, archive, again)
+    return await submit(archive, again)

@@ -1,20 +1,26 @@
-"""What the Core and CRM pages share: history paging, form versions, the API's messages placed
-next to the form field they concern, and reading checkboxes and numbers from a form."""
+"""What every console page that shows an object and edits it shares: its history timeline by
+pages, the form's version as If-Match (a stale form is its own error), the API's messages
+placed next to the form field they concern, and reading checkboxes and numbers from a form."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from starlette.requests import Request
 
 from partnerhub.domain import numbers
+from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.versioning import etag
 from partnerhub.errors import DomainError, PreconditionFailed, ValidationFailed
 from partnerhub.surfaces.console.forms import Form
 
 HISTORY_PER_PAGE = 20
 _MAX_PAGE_DIGITS = 9
+
+# A service's history read with everything but `limit` and `offset` bound (functools.partial).
+HistoryRead = Callable[..., Awaitable[tuple[int, list[HistoryEntry]]]]
 
 
 def page_number(request: Request) -> int:
@@ -28,8 +34,21 @@ def page_number(request: Request) -> int:
     return number
 
 
-def history_offset(page: int) -> int:
-    return (page - 1) * HISTORY_PER_PAGE
+@dataclass(frozen=True, slots=True)
+class History:
+    """One page of an object's history, for the `history` macro."""
+
+    total: int
+    entries: list[HistoryEntry]
+    page: int
+    per_page: int
+
+
+async def history(request: Request, read: HistoryRead) -> History:
+    """The page of the history `?page=` asks for (bad input is a 422 before anything is read)."""
+    page = page_number(request)
+    total, entries = await read(limit=HISTORY_PER_PAGE, offset=(page - 1) * HISTORY_PER_PAGE)
+    return History(total, entries, page, HISTORY_PER_PAGE)
 
 
 class StaleForm(DomainError):
@@ -38,24 +57,16 @@ class StaleForm(DomainError):
     status = 412
     code = "PRECONDITION_FAILED"
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str, current_etag: str) -> None:
+        version = current_etag.strip('"')
         super().__init__(
-            "This object was changed since the form was loaded: the page now shows its "
-            "current values. Check the form and save again."
+            f"This {kind} was changed since this form was loaded (it is now at version "
+            f"{version}): reload the page and make your change again."
         )
 
 
-@contextmanager
-def version_checked() -> Iterator[None]:
-    """Around a write that passed `if_match(form)`: a version mismatch is the form's error."""
-    try:
-        yield
-    except PreconditionFailed:
-        raise StaleForm from None
-
-
 def if_match(form: Form) -> str | None:
-    """The form's hidden `version` as an If-Match for the service (None when not sent)."""
+    """The form's hidden `version` as the If-Match the API would get (None when not sent)."""
     raw = form.get("version")
     if raw == "":
         return None
@@ -67,16 +78,28 @@ def if_match(form: Form) -> str | None:
     return etag(version)
 
 
-def by_form_field(errors: Mapping[str, list[str]], fields: Iterable[str]) -> dict[str, list[str]]:
-    """Each message under the form field it concerns: `acls.0.direction` goes next to `acls`
-    (the message itself names the full path). Fields the form lacks keep their own name."""
+@contextmanager
+def versioned(form: Form, kind: str) -> Iterator[str | None]:
+    """The form's version as If-Match for the write inside (a bad one is a 422 before it runs);
+    the write's version mismatch is the form's StaleForm, naming the `kind` of object."""
+    tag = if_match(form)
+    try:
+        yield tag
+    except PreconditionFailed as stale:
+        raise StaleForm(kind, stale.current_etag) from None
+
+
+def by_field(errors: Mapping[str, list[str]], fields: Iterable[str]) -> dict[str, list[str]]:
+    """Each of the API's messages under the form field it concerns: the field it names, else the
+    longest one holding it (`acls.0.direction` goes next to `acls`; the message itself names the
+    full path); one that no field of the form holds goes to the form as a whole ("")."""
     names = tuple(fields)
     grouped: dict[str, list[str]] = {}
-    for name, messages in errors.items():
-        target = name
-        if name not in names:
-            target = next((f for f in names if name.startswith(f + ".")), name)
-        grouped.setdefault(target, []).extend(messages)
+    for where, messages in errors.items():
+        owner = max(
+            (n for n in names if where == n or where.startswith(n + ".")), key=len, default=""
+        )
+        grouped.setdefault(owner, []).extend(messages)
     return grouped
 
 

@@ -16,21 +16,9 @@ from partnerhub.domain.hood_campaigns import Campaign
 from partnerhub.errors import ValidationFailed
 from partnerhub.services import hood_campaigns
 from partnerhub.surfaces.console import areas, forms, render
-from partnerhub.surfaces.console.hood_common import (
-    Errors,
-    In,
-    edge,
-    enter,
-    fit,
-    history,
-    history_query,
-    if_match,
-    names,
-    posted_values,
-    stale_as,
-    wire,
-)
-from partnerhub.surfaces.console.routing import page_router, submit
+from partnerhub.surfaces.console.editing import by_field, history, versioned
+from partnerhub.surfaces.console.hood_common import In, edge, names, posted_values, wire
+from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood.campaigns import mapping
 
@@ -53,10 +41,11 @@ async def _campaign_page(
     errors: Errors | None = None,
 ) -> Response:
     actor = current.actor
-    hq = history_query(request)
     async with edge.read(request) as uow:
         campaign = await hood_campaigns.get(uow, actor, campaign_id=cid)
-        timeline = await history(hq, partial(hood_campaigns.history_of, uow, actor, object_id=cid))
+        timeline = await history(
+            request, partial(hood_campaigns.history_of, uow, actor, object_id=cid)
+        )
     edit = {
         "name": campaign.name,
         "description": campaign.description or "",
@@ -83,39 +72,37 @@ async def _campaign_page(
 
 @router.get("/hood/campaigns/{campaign_id}")
 async def campaign_view(request: Request, campaign_id: str) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     return await _campaign_page(request, current, ids.numeric(campaign_id, "campaign"))
 
 
 @router.post("/hood/campaigns/{campaign_id}")
 async def campaign_edit(request: Request, campaign_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     cid = ids.numeric(campaign_id, "campaign")
 
     async def save() -> Response:
         patch = mapping.campaign_patch(wire(form, EDIT))
-        with stale_as("campaign"):
+        with versioned(form, "campaign") as if_match:
             async with edge.write(request) as uow:
                 await hood_campaigns.patch(
-                    uow, current.actor, campaign_id=cid, patch=patch, if_match=if_match(form)
+                    uow, current.actor, campaign_id=cid, patch=patch, if_match=if_match
                 )
         return render.redirect(f"{CAMPAIGNS}/{cid}", done="saved")
 
     async def again(errors: Errors) -> Response:
         return await _campaign_page(
-            request, current, cid, failed="edit", form=form, errors=fit(errors, names(EDIT))
+            request, current, cid, failed="edit", form=form, errors=by_field(errors, names(EDIT))
         )
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 @router.post("/hood/campaigns/{campaign_id}/act")
 async def campaign_act(request: Request, campaign_id: str) -> Response:
     """One of the campaign's actions (the button pressed: `action`), as the API's routes do
     them; resume runs now, or at `scheduled_time` when one is given."""
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     cid = ids.numeric(campaign_id, "campaign")
     name = form.get("action")
 
@@ -134,9 +121,9 @@ async def campaign_act(request: Request, campaign_id: str) -> Response:
             reason = mapping.reason({"reason": body["reason"]} if "reason" in body else {})
             change = hood_campaigns.pause if name == "pause" else hood_campaigns.cancel
             run = partial(change, reason=reason)
-        with stale_as("campaign"):
+        with versioned(form, "campaign") as if_match:
             async with edge.write(request) as uow:
-                await run(uow, current.actor, campaign_id=cid, if_match=if_match(form))
+                await run(uow, current.actor, campaign_id=cid, if_match=if_match)
         return render.redirect(f"{CAMPAIGNS}/{cid}", done=DONE[name])
 
     async def again(errors: Errors) -> Response:
@@ -146,10 +133,10 @@ async def campaign_act(request: Request, campaign_id: str) -> Response:
             cid,
             failed="action",
             form=form,
-            errors=fit(errors, [*names(ACTION), "action"]),
+            errors=by_field(errors, [*names(ACTION), "action"]),
         )
 
-    return await submit(request, current, act, again)
+    return await submit(act, again)
 
 
 DONE = {"pause": "paused", "resume": "resumed", "cancel": "canceled", "archive": "archived"}

@@ -1,5 +1,5 @@
-"""What the console's Hood pages share: entering an area, turning a posted form into the wire
-dict the API's own mapping reads, stale forms (If-Match), history pages and errors by field.
+"""What the console's Hood pages share: turning a posted form into the wire dict the API's own
+mapping reads, and refilling a form the API refused (editing.py has what every area shares).
 
 A form's fields are named like the wire's keys (dotted for a nested one, e.g.
 `billing_address.city`), so the API's messages, which name those keys, land next to the field
@@ -9,21 +9,13 @@ that caused them.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
-from starlette.requests import Request
 
-from partnerhub.domain.history import HistoryEntry
-from partnerhub.domain.hood_listquery import ListQuery, parse_list_query
-from partnerhub.errors import DomainError, PreconditionFailed
-from partnerhub.surfaces.console import session
-from partnerhub.surfaces.console.areas import Area
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood import query
 from partnerhub.surfaces.hood.routing import edge as edge  # re-exported: the Hood pages' edge
 
@@ -31,18 +23,12 @@ Kind = Literal["text", "number", "flag", "list"]
 # What an empty input sends: nothing (the field stays as it is, or is left out of a create),
 # `null` (the API clears the field), or "" as typed (the API says what it needs instead).
 Empty = Literal["absent", "null", "send"]
-Errors = dict[str, list[str]]
 
 # A JSON number as the API would read it; anything else is sent as text, so the API's own
 # type message ("… must be a number") answers it (unicode digits such as '²' included).
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 FLAGS = {"true": True, "false": False}
 _ABSENT = object()  # an empty input that sends nothing
-
-
-async def enter(request: Request, area: Area, *, write: bool = False) -> Session:
-    """The session of a Hood page of `area`: Hood's rate limits spent, its scope held."""
-    return await session.enter(request, edge, *(area.write if write else area.read))
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +82,6 @@ def wire(
     return body
 
 
-def fit(errors: Errors, names: Sequence[str]) -> Errors:
-    """The API's messages by the form field they belong to: a message about `type.0` or
-    `settings.port` goes to the field `type` or `settings.port`; one no field holds goes to the
-    form as a whole ("")."""
-    fitted: Errors = {}
-    for where, messages in errors.items():
-        owner = max(
-            (n for n in names if where == n or where.startswith(n + ".")), key=len, default=""
-        )
-        fitted.setdefault(owner, []).extend(messages)
-    return fitted
-
-
 def posted_values(form: Form, fields: Sequence[In]) -> dict[str, Any]:
     """A form's fields as posted, to refill it after the API refused it."""
     return {
@@ -124,55 +97,6 @@ def choices(values: Sequence[str]) -> list[tuple[str, str]]:
 
 def names(fields: Sequence[In]) -> list[str]:
     return [f.name for f in fields]
-
-
-class StaleForm(DomainError):
-    """The object changed since the form was loaded (its version is not the form's)."""
-
-    status = 412
-    code = "PRECONDITION_FAILED"
-
-    def __init__(self, kind: str, current_etag: str) -> None:
-        super().__init__(
-            f"This {kind} was changed since this form was loaded (it is now at version "
-            f"{current_etag.strip(chr(34))}): reload the page and make your change again.",
-            field="version",
-        )
-
-
-def if_match(form: Form) -> str | None:
-    """The form's `version` as the If-Match the API would get (none without the field)."""
-    version = form.get("version")
-    return f'"{version}"' if version else None
-
-
-@contextmanager
-def stale_as(kind: str) -> Iterator[None]:
-    try:
-        yield
-    except PreconditionFailed as stale:
-        raise StaleForm(kind, stale.current_etag) from None
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    total: int
-    entries: list[HistoryEntry]
-    page: int
-    per_page: int
-
-
-def history_query(request: Request) -> ListQuery:
-    """The history page asked for (`?page=N`; bad input is the API's 422 message)."""
-    page = request.query_params.get("page")
-    return parse_list_query([("page", page)] if page else [], query.PAGE_ONLY)
-
-
-async def history(
-    q: ListQuery, read: Callable[..., Awaitable[tuple[int, list[HistoryEntry]]]]
-) -> History:
-    total, entries = await read(limit=q.per_page, offset=q.offset)
-    return History(total, entries, q.page, q.per_page)
 
 
 # A partner page shows at most this many of its deals (and their campaigns): a page of the API.

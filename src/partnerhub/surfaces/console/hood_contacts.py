@@ -11,23 +11,10 @@ from starlette.responses import Response
 from partnerhub.domain import ids, validators
 from partnerhub.services import hood_contacts
 from partnerhub.surfaces.console import areas, forms, render
-from partnerhub.surfaces.console.hood_common import (
-    Errors,
-    In,
-    choices,
-    edge,
-    enter,
-    fit,
-    history,
-    history_query,
-    if_match,
-    names,
-    posted_values,
-    stale_as,
-    wire,
-)
+from partnerhub.surfaces.console.editing import by_field, history, versioned
+from partnerhub.surfaces.console.hood_common import In, choices, edge, names, posted_values, wire
 from partnerhub.surfaces.console.hood_partners import LIST, partner_page
-from partnerhub.surfaces.console.routing import page_router, submit
+from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood.contacts import mapping
 
@@ -43,8 +30,7 @@ def _ids(partner_id: str, contact_id: str) -> tuple[int, str]:
 
 @router.post("/hood/partners/{partner_id}/contacts")
 async def contact_create(request: Request, partner_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     pid = ids.numeric(partner_id, "partner")
 
     async def add() -> Response:
@@ -57,10 +43,15 @@ async def contact_create(request: Request, partner_id: str) -> Response:
 
     async def again(errors: Errors) -> Response:
         return await partner_page(
-            request, current, pid, failed="contact", form=form, errors=fit(errors, names(CREATE))
+            request,
+            current,
+            pid,
+            failed="contact",
+            form=form,
+            errors=by_field(errors, names(CREATE)),
         )
 
-    return await submit(request, current, add, again)
+    return await submit(add, again)
 
 
 async def _contact_page(
@@ -73,11 +64,10 @@ async def _contact_page(
     errors: Errors | None = None,
 ) -> Response:
     actor = current.actor
-    hq = history_query(request)
     async with edge.read(request) as uow:
         contact = await hood_contacts.get(uow, actor, partner_id=pid, contact_id=cid)
         timeline = await history(
-            hq, partial(hood_contacts.history_of, uow, actor, partner_id=pid, contact_id=cid)
+            request, partial(hood_contacts.history_of, uow, actor, partner_id=pid, contact_id=cid)
         )
     values = {"type": contact.type, "value": contact.value}
     return render.page(
@@ -95,19 +85,18 @@ async def _contact_page(
 
 @router.get("/hood/partners/{partner_id}/contacts/{contact_id}")
 async def contact_view(request: Request, partner_id: str, contact_id: str) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     return await _contact_page(request, current, *_ids(partner_id, contact_id))
 
 
 @router.post("/hood/partners/{partner_id}/contacts/{contact_id}")
 async def contact_edit(request: Request, partner_id: str, contact_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     pid, cid = _ids(partner_id, contact_id)
 
     async def save() -> Response:
         data = mapping.contact_patch(wire(form, EDIT))
-        with stale_as("contact"):
+        with versioned(form, "contact") as if_match:
             async with edge.write(request) as uow:
                 await hood_contacts.patch(
                     uow,
@@ -116,33 +105,32 @@ async def contact_edit(request: Request, partner_id: str, contact_id: str) -> Re
                     contact_id=cid,
                     type=data.type,
                     value=data.value,
-                    if_match=if_match(form),
+                    if_match=if_match,
                 )
         return render.redirect(f"{LIST}/{pid}/contacts/{cid}", done="saved")
 
     async def again(errors: Errors) -> Response:
         return await _contact_page(
-            request, current, pid, cid, form=form, errors=fit(errors, names(EDIT))
+            request, current, pid, cid, form=form, errors=by_field(errors, names(EDIT))
         )
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 @router.post("/hood/partners/{partner_id}/contacts/{contact_id}/delete")
 async def contact_delete(request: Request, partner_id: str, contact_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     pid, cid = _ids(partner_id, contact_id)
 
     async def delete() -> Response:
-        with stale_as("contact"):
+        with versioned(form, "contact") as if_match:
             async with edge.write(request) as uow:
                 await hood_contacts.delete(
-                    uow, current.actor, partner_id=pid, contact_id=cid, if_match=if_match(form)
+                    uow, current.actor, partner_id=pid, contact_id=cid, if_match=if_match
                 )
         return render.redirect(f"{LIST}/{pid}", done="deleted")
 
     async def again(errors: Errors) -> Response:
-        return await _contact_page(request, current, pid, cid, errors=errors)
+        return await _contact_page(request, current, pid, cid, errors=by_field(errors, ()))
 
-    return await submit(request, current, delete, again)
+    return await submit(delete, again)

@@ -14,24 +14,18 @@ from partnerhub.domain import ids
 from partnerhub.domain.hood_listquery import parse_list_query
 from partnerhub.services import hood_campaigns, hood_deals
 from partnerhub.surfaces.console import areas, forms, render
+from partnerhub.surfaces.console.editing import by_field, history, versioned
 from partnerhub.surfaces.console.hood_common import (
     RELATED_PAGE,
-    Errors,
     In,
     choices,
     edge,
-    enter,
-    fit,
-    history,
-    history_query,
-    if_match,
     names,
     posted_values,
-    stale_as,
     wire,
 )
 from partnerhub.surfaces.console.hood_related import ALL_ARCHIVED, Listing
-from partnerhub.surfaces.console.routing import page_router, submit
+from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood import query
 from partnerhub.surfaces.hood.deals import mapping
@@ -87,11 +81,10 @@ async def _deal_page(
     errors: Errors | None = None,
 ) -> Response:
     actor = current.actor
-    hq = history_query(request)
     campaigns = None
     async with edge.read(request) as uow:
         deal = await hood_deals.get(uow, actor, deal_id=did)
-        timeline = await history(hq, partial(hood_deals.history_of, uow, actor, object_id=did))
+        timeline = await history(request, partial(hood_deals.history_of, uow, actor, object_id=did))
         if areas.HOOD_CAMPAIGNS.readable(actor):
             q = parse_list_query(
                 [("deal_id", str(did)), ALL_ARCHIVED, ("page", RELATED_PAGE)], query.CAMPAIGNS
@@ -121,7 +114,7 @@ async def _deal_page(
 
 @router.get("/hood/deals/{deal_id}")
 async def deal_view(request: Request, deal_id: str) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     return await _deal_page(request, current, ids.numeric(deal_id, "deal"))
 
 
@@ -129,16 +122,15 @@ async def deal_view(request: Request, deal_id: str) -> Response:
 async def deal_edit(request: Request, deal_id: str) -> Response:
     """The deal's edit form, or a partner page's status select of the deal (`back=partner`):
     only the fields the form carries are sent."""
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     did = ids.numeric(deal_id, "deal")
 
     async def save() -> Response:
         patch = mapping.deal_patch(wire(form, EDIT, empty_groups={"frequency_cap": "null"}))
-        with stale_as("deal"):
+        with versioned(form, "deal") as if_match:
             async with edge.write(request) as uow:
                 deal = await hood_deals.patch(
-                    uow, current.actor, deal_id=did, patch=patch, if_match=if_match(form)
+                    uow, current.actor, deal_id=did, patch=patch, if_match=if_match
                 )
         if form.get("back") == "partner":
             return render.redirect(f"/console/hood/partners/{deal.partner_id}", done="saved")
@@ -146,25 +138,26 @@ async def deal_edit(request: Request, deal_id: str) -> Response:
 
     async def again(errors: Errors) -> Response:
         return await _deal_page(
-            request, current, did, failed="edit", form=form, errors=fit(errors, names(EDIT))
+            request, current, did, failed="edit", form=form, errors=by_field(errors, names(EDIT))
         )
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 @router.post("/hood/deals/{deal_id}/archive")
 async def deal_archive(request: Request, deal_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     did = ids.numeric(deal_id, "deal")
 
     async def archive() -> Response:
-        with stale_as("deal"):
+        with versioned(form, "deal") as if_match:
             async with edge.write(request) as uow:
-                await hood_deals.archive(uow, current.actor, deal_id=did, if_match=if_match(form))
+                await hood_deals.archive(uow, current.actor, deal_id=did, if_match=if_match)
         return render.redirect(f"{DEALS}/{did}", done="archived")
 
     async def again(errors: Errors) -> Response:
-        return await _deal_page(request, current, did, failed="archive", errors=errors)
+        return await _deal_page(
+            request, current, did, failed="archive", errors=by_field(errors, ())
+        )
 
-    return await submit(request, current, archive, again)
+    return await submit(archive, again)

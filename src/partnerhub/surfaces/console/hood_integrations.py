@@ -20,22 +20,9 @@ from partnerhub.providers import Provider
 from partnerhub.services import hood_integrations, hood_providers
 from partnerhub.surfaces.common.edge import runtime
 from partnerhub.surfaces.console import areas, forms, hood_related, render
-from partnerhub.surfaces.console.hood_common import (
-    Errors,
-    In,
-    choices,
-    edge,
-    enter,
-    fit,
-    history,
-    history_query,
-    if_match,
-    names,
-    posted_values,
-    stale_as,
-    wire,
-)
-from partnerhub.surfaces.console.routing import page_router, submit
+from partnerhub.surfaces.console.editing import by_field, history, versioned
+from partnerhub.surfaces.console.hood_common import In, choices, edge, names, posted_values, wire
+from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood.integrations import mapping
 
@@ -76,7 +63,7 @@ def _choices() -> dict[str, Any]:
 
 @router.get("/hood/integrations")
 async def integration_list(request: Request) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     async with edge.read(request) as uow:
         listing = await hood_related.integrations_page(uow, current.actor, runtime(request).secrets)
     return render.page(
@@ -104,7 +91,7 @@ def _new_page(
 
 @router.get("/hood/integrations/new")
 async def integration_new(request: Request) -> Response:
-    current = await enter(request, AREA, write=True)
+    current = await enter(request, edge, AREA, write=True)
     provider = hood_providers.get(request.query_params.get("provider", ""))
     blank = {f.name: "" for f in _create_fields(provider)}
     values = blank | {"provider_id": provider.id, "status": "active", "is_default": "false"}
@@ -113,8 +100,7 @@ async def integration_new(request: Request) -> Response:
 
 @router.post("/hood/integrations")
 async def integration_create(request: Request) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     provider = hood_providers.get(form.get("provider_id"))
     fields = _create_fields(provider)
 
@@ -129,9 +115,9 @@ async def integration_create(request: Request) -> Response:
         # A refused form is shown again without the secrets it carried.
         shown = posted_values(form, fields)
         shown |= {f"settings.{name}": "" for name in provider.secret_fields}
-        return _new_page(request, current, provider, shown, fit(errors, names(fields)))
+        return _new_page(request, current, provider, shown, by_field(errors, names(fields)))
 
-    return await submit(request, current, create, again)
+    return await submit(create, again)
 
 
 async def _integration_page(
@@ -144,13 +130,12 @@ async def _integration_page(
     errors: Errors | None = None,
 ) -> Response:
     actor = current.actor
-    hq = history_query(request)
     async with edge.read(request) as uow:
         view = await hood_integrations.get(
             uow, actor, secrets=runtime(request).secrets, integration_id=iid
         )
         timeline = await history(
-            hq, partial(hood_integrations.history_of, uow, actor, object_id=iid)
+            request, partial(hood_integrations.history_of, uow, actor, object_id=iid)
         )
     i = view.integration
     provider = hood_providers.get(i.provider_id)
@@ -184,7 +169,7 @@ async def _integration_page(
 
 @router.get("/hood/integrations/{integration_id}")
 async def integration_view(request: Request, integration_id: str) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     return await _integration_page(request, current, ids.numeric(integration_id, "integration"))
 
 
@@ -198,14 +183,13 @@ async def _provider_of(request: Request, current: Session, iid: int) -> Provider
 
 @router.post("/hood/integrations/{integration_id}")
 async def integration_edit(request: Request, integration_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     iid = ids.numeric(integration_id, "integration")
     fields = _edit_fields(await _provider_of(request, current, iid))
 
     async def save() -> Response:
         patch = mapping.integration_patch(wire(form, fields))
-        with stale_as("integration"):
+        with versioned(form, "integration") as if_match:
             async with edge.write(request) as uow:
                 await hood_integrations.patch(
                     uow,
@@ -213,24 +197,28 @@ async def integration_edit(request: Request, integration_id: str) -> Response:
                     secrets=runtime(request).secrets,
                     integration_id=iid,
                     patch=patch,
-                    if_match=if_match(form),
+                    if_match=if_match,
                 )
         return render.redirect(f"{INTEGRATIONS}/{iid}", done="saved")
 
     async def again(errors: Errors) -> Response:
         return await _integration_page(
-            request, current, iid, failed="edit", form=form, errors=fit(errors, names(fields))
+            request,
+            current,
+            iid,
+            failed="edit",
+            form=form,
+            errors=by_field(errors, names(fields)),
         )
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 @router.post("/hood/integrations/{integration_id}/test")
 async def integration_test(request: Request, integration_id: str) -> Response:
     """Send a test notification through the integration: the provider's refusal (a wrong
     password, a refused connection, a timeout) is shown next to the form, status 400."""
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     iid = ids.numeric(integration_id, "integration")
 
     async def send() -> Response:
@@ -243,31 +231,32 @@ async def integration_test(request: Request, integration_id: str) -> Response:
 
     async def again(errors: Errors) -> Response:
         return await _integration_page(
-            request, current, iid, failed="test", form=form, errors=fit(errors, names(TEST))
+            request, current, iid, failed="test", form=form, errors=by_field(errors, names(TEST))
         )
 
-    return await submit(request, current, send, again)
+    return await submit(send, again)
 
 
 @router.post("/hood/integrations/{integration_id}/delete")
 async def integration_delete(request: Request, integration_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     iid = ids.numeric(integration_id, "integration")
 
     async def delete() -> Response:
-        with stale_as("integration"):
+        with versioned(form, "integration") as if_match:
             async with edge.write(request) as uow:
                 await hood_integrations.delete(
                     uow,
                     current.actor,
                     secrets=runtime(request).secrets,
                     integration_id=iid,
-                    if_match=if_match(form),
+                    if_match=if_match,
                 )
         return render.redirect(INTEGRATIONS, done="deleted")
 
     async def again(errors: Errors) -> Response:
-        return await _integration_page(request, current, iid, failed="delete", errors=errors)
+        return await _integration_page(
+            request, current, iid, failed="delete", errors=by_field(errors, ())
+        )
 
-    return await submit(request, current, delete, again)
+    return await submit(delete, again)

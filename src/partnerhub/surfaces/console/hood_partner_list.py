@@ -14,9 +14,9 @@ from partnerhub.domain.hood_listquery import ListQuery, parse_list_query
 from partnerhub.errors import FieldProblem, ValidationFailed
 from partnerhub.services import hood_partners
 from partnerhub.surfaces.console import areas, render
-from partnerhub.surfaces.console.hood_common import Errors, choices, edge, enter
+from partnerhub.surfaces.console.hood_common import choices, edge
 from partnerhub.surfaces.console.hood_partners import partner_choices
-from partnerhub.surfaces.console.routing import page_router
+from partnerhub.surfaces.console.routing import Errors, enter, page_router
 from partnerhub.surfaces.hood import query
 
 router = page_router()
@@ -80,7 +80,7 @@ def _list_query(shown: dict[str, str]) -> ListQuery:
 
 @router.get("/hood/partners")
 async def partner_list(request: Request) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     shown = {name: request.query_params.get(name, "") for name in (*FILTERS, "page")}
     errors: Errors = {}
     partners: list[Any] = []

@@ -18,23 +18,17 @@ from partnerhub.domain.hood_listquery import parse_list_query
 from partnerhub.services import hood_members, hood_partners
 from partnerhub.surfaces.common.edge import runtime
 from partnerhub.surfaces.console import areas, forms, hood_related, render
+from partnerhub.surfaces.console.editing import by_field, history, versioned
 from partnerhub.surfaces.console.hood_common import (
     Empty,
-    Errors,
     In,
     choices,
     edge,
-    enter,
-    fit,
-    history,
-    history_query,
-    if_match,
     names,
     posted_values,
-    stale_as,
     wire,
 )
-from partnerhub.surfaces.console.routing import page_router, submit
+from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood import query
 from partnerhub.surfaces.hood.partners import mapping
@@ -114,15 +108,14 @@ async def _new_page(
 
 @router.get("/hood/partners/new")
 async def partner_new(request: Request) -> Response:
-    current = await enter(request, AREA, write=True)
+    current = await enter(request, edge, AREA, write=True)
     blank = {f.name: [] if f.kind == "list" else "" for f in CREATE}
     return await _new_page(request, current, blank | {"status": "active"}, {})
 
 
 @router.post("/hood/partners")
 async def partner_create(request: Request) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
 
     async def create() -> Response:
         draft = mapping.partner_draft(wire(form, CREATE))
@@ -132,10 +125,10 @@ async def partner_create(request: Request) -> Response:
 
     async def again(errors: Errors) -> Response:
         return await _new_page(
-            request, current, posted_values(form, CREATE), fit(errors, names(CREATE))
+            request, current, posted_values(form, CREATE), by_field(errors, names(CREATE))
         )
 
-    return await submit(request, current, create, again)
+    return await submit(create, again)
 
 
 def _edit_values(view: Any) -> dict[str, Any]:
@@ -164,10 +157,11 @@ async def partner_page(
     """The partner page; after a refused form (`failed`: edit, contact or archive) that form
     shows what was posted and the API's messages."""
     actor = current.actor
-    hq = history_query(request)
     async with edge.read(request) as uow:
         view = await hood_partners.get(uow, actor, partner_id=pid)
-        timeline = await history(hq, partial(hood_partners.history_of, uow, actor, object_id=pid))
+        timeline = await history(
+            request, partial(hood_partners.history_of, uow, actor, object_id=pid)
+        )
         related = await hood_related.of_partner(uow, actor, runtime(request).secrets, pid)
         members = await _members(uow, actor)
     edit = _edit_values(view)
@@ -197,50 +191,50 @@ async def partner_page(
 
 @router.get("/hood/partners/{partner_id}")
 async def partner_view(request: Request, partner_id: str) -> Response:
-    current = await enter(request, AREA)
+    current = await enter(request, edge, AREA)
     return await partner_page(request, current, ids.numeric(partner_id, "partner"))
 
 
 @router.post("/hood/partners/{partner_id}")
 async def partner_edit(request: Request, partner_id: str) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     pid = ids.numeric(partner_id, "partner")
 
     async def save() -> Response:
         patch = mapping.partner_patch(wire(form, EDIT, empty_groups=CLEARED_BY_NULL))
-        with stale_as("partner"):
+        with versioned(form, "partner") as if_match:
             async with edge.write(request) as uow:
                 await hood_partners.patch(
-                    uow, current.actor, partner_id=pid, patch=patch, if_match=if_match(form)
+                    uow, current.actor, partner_id=pid, patch=patch, if_match=if_match
                 )
         return render.redirect(f"{LIST}/{pid}", done="saved")
 
     async def again(errors: Errors) -> Response:
         return await partner_page(
-            request, current, pid, failed="edit", form=form, errors=fit(errors, names(EDIT))
+            request, current, pid, failed="edit", form=form, errors=by_field(errors, names(EDIT))
         )
 
-    return await submit(request, current, save, again)
+    return await submit(save, again)
 
 
 async def _set_archived(request: Request, partner_id: str, archived: bool) -> Response:
-    current = await enter(request, AREA, write=True)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, edge, AREA)
     pid = ids.numeric(partner_id, "partner")
 
     async def flip() -> Response:
-        with stale_as("partner"):
+        with versioned(form, "partner") as if_match:
             async with edge.write(request) as uow:
                 await hood_partners.set_archived(
-                    uow, current.actor, partner_id=pid, archived=archived, if_match=if_match(form)
+                    uow, current.actor, partner_id=pid, archived=archived, if_match=if_match
                 )
         return render.redirect(f"{LIST}/{pid}", done="archived" if archived else "unarchived")
 
     async def again(errors: Errors) -> Response:
-        return await partner_page(request, current, pid, failed="archive", errors=errors)
+        return await partner_page(
+            request, current, pid, failed="archive", errors=by_field(errors, ())
+        )
 
-    return await submit(request, current, flip, again)
+    return await submit(flip, again)
 
 
 @router.post("/hood/partners/{partner_id}/archive")

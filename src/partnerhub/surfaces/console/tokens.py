@@ -17,8 +17,8 @@ from partnerhub.domain import ids
 from partnerhub.errors import ValidationFailed
 from partnerhub.services import accounts
 from partnerhub.surfaces.common.edge import runtime
-from partnerhub.surfaces.console import areas, forms, render, session
-from partnerhub.surfaces.console.routing import page_router, submit
+from partnerhub.surfaces.console import areas, render
+from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.core.routes import edge as core_edge
 
@@ -43,7 +43,7 @@ async def _tokens_page(
     request: Request,
     current: Session,
     *,
-    errors: dict[str, list[str]] | None = None,
+    errors: Errors | None = None,
     posted: dict[str, object] | None = None,
     minted: str | None = None,
     status: int = 200,
@@ -67,14 +67,12 @@ async def _tokens_page(
 
 @router.get("/tokens")
 async def tokens_list(request: Request) -> Response:
-    current = await session.enter(request, core_edge, *AREA.read)
-    return await _tokens_page(request, current)
+    return await _tokens_page(request, await enter(request, core_edge, AREA))
 
 
 @router.post("/tokens")
 async def token_create(request: Request) -> Response:
-    current = await session.enter(request, core_edge, *AREA.write)
-    form = await forms.posted(request, current)
+    current, form = await enter_form(request, core_edge, AREA)
     posted: dict[str, object] = {
         "name": form.get("name"),
         "scopes": form.getlist("scopes"),
@@ -94,16 +92,15 @@ async def token_create(request: Request) -> Response:
         # Shown on this answer only (never in a URL, a log or a later page).
         return await _tokens_page(request, current, minted=secret, status=201)
 
-    async def again(errors: dict[str, list[str]]) -> Response:
+    async def again(errors: Errors) -> Response:
         return await _tokens_page(request, current, errors=errors, posted=posted)
 
-    return await submit(request, current, mint, again)
+    return await submit(mint, again)
 
 
 @router.post("/tokens/{token_id}/revoke")
 async def token_revoke(request: Request, token_id: str) -> Response:
-    current = await session.enter(request, core_edge, *AREA.write)
-    await forms.posted(request, current)
+    current, _ = await enter_form(request, core_edge, AREA)
     tid = ids.numeric(token_id, "token")
     async with runtime(request).db.transaction(write=True) as uow:
         await accounts.revoke_token(uow, account_id=current.actor.account_id, token_id=tid)
