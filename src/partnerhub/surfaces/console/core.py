@@ -24,23 +24,15 @@ from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.errors import InvalidBody, ProblemList, ValidationFailed
 from partnerhub.services import core_partners
 from partnerhub.surfaces.common.body import check_shape, parse_json
-from partnerhub.surfaces.console import areas, editing, render
+from partnerhub.surfaces.console import areas, editing, render, routing
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.routing import (
-    PREFIX,
-    Errors,
-    enter,
-    enter_form,
-    page_router,
-    submit,
-)
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.core import mapping
 from partnerhub.surfaces.core.routes import edge
 
-router = page_router()
+router = routing.page_router()
 AREA = areas.CORE
-PATH = f"{PREFIX}/core"
+PATH = f"{routing.PREFIX}/core"
 TREE_LIMIT = 500
 
 # The fields PATCH may change (domain UPDATABLE), in the form's order, with their labels.
@@ -103,7 +95,7 @@ def build_tree(me: CorePartner, found: list[CorePartner]) -> tuple[Node, int]:
 
 @router.get("/core")
 async def tree(request: Request) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     async with edge.read(request) as uow:
         me = await core_partners.acting(uow, current.actor)
         total, found, _ = await core_partners.list(
@@ -135,7 +127,7 @@ async def _partner_page(
     current: Session,
     sid: str,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     posted: dict[str, str] | None = None,
 ) -> Response:
     actor = current.actor
@@ -166,7 +158,7 @@ async def _partner_page(
 
 @router.get("/core/partners/{partner_sid}")
 async def partner_page(request: Request, partner_sid: str) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     return await _partner_page(request, current, _sid(partner_sid))
 
 
@@ -207,31 +199,30 @@ def changed_fields(form: Form, partner: CorePartner) -> dict[str, Any]:
 
 @router.post("/core/partners/{partner_sid}")
 async def partner_save(request: Request, partner_sid: str) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
     sid = _sid(partner_sid)
     actor = current.actor
 
     async def save() -> Response:
-        with editing.versioned(form, "partner") as if_match:
-            async with edge.write(request) as uow:
-                partner = await core_partners.get(uow, actor, partner_sid=sid)
-                wire = changed_fields(form, partner)
-                if wire:
-                    changes, echoed = mapping.partner_changes(wire)
-                    # The form shows attributes and callbacks whole: what it drops is removed.
-                    await core_partners.patch(
-                        uow,
-                        actor,
-                        partner_sid=sid,
-                        changes=changes,
-                        echoed=echoed,
-                        replace_nested=True,
-                        if_match=if_match,
-                    )
+        async with editing.versioned_write(request, edge, form, "partner") as (uow, if_match):
+            partner = await core_partners.get(uow, actor, partner_sid=sid)
+            wire = changed_fields(form, partner)
+            if wire:
+                changes, echoed = mapping.partner_changes(wire)
+                # The form shows attributes and callbacks whole: what it drops is removed.
+                await core_partners.patch(
+                    uow,
+                    actor,
+                    partner_sid=sid,
+                    changes=changes,
+                    echoed=echoed,
+                    replace_nested=True,
+                    if_match=if_match,
+                )
         return render.redirect(f"{PATH}/partners/{sid}", done="saved")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         posted = {name: form.get(name) for name in FORM_FIELDS if form.has(name)}
         return await _partner_page(request, current, sid, errors=errors, posted=posted)
 
-    return await submit(save, again)
+    return await routing.submit(save, again)

@@ -23,23 +23,15 @@ from partnerhub.domain import ids, numbers
 from partnerhub.domain.crm_properties import DEFAULT_PROPERTIES, PropertyDef, property_field
 from partnerhub.services import crm_objects, crm_properties, crm_views
 from partnerhub.services.crm_objects import ValueVersion
-from partnerhub.surfaces.console import areas, editing, render
+from partnerhub.surfaces.console import areas, editing, render, routing
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.routing import (
-    PREFIX,
-    Errors,
-    enter,
-    enter_form,
-    page_router,
-    submit,
-)
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.crm import mapping
 from partnerhub.surfaces.crm.routes import edge
 
-router = page_router()
+router = routing.page_router()
 AREA = areas.CRM_OBJECTS
-PATH = f"{PREFIX}/crm/objects"
+PATH = f"{routing.PREFIX}/crm/objects"
 PAGE_SIZES = ("10", "25", "50", "100")
 
 
@@ -101,6 +93,11 @@ class Input:
     text: str
     chosen: frozenset[str]
 
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """The property's options as (value, label) pairs of text."""
+        return [(str(o["value"]), str(o["label"])) for o in self.prop.options]
+
 
 def _inputs(props: Sequence[PropertyDef], texts: dict[str, str]) -> list[Input]:
     inputs = []
@@ -132,7 +129,7 @@ def _columns(request: Request, readable: dict[str, PropertyDef]) -> list[Propert
 
 @router.get("/crm/objects")
 async def objects_list(request: Request) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     limit = mapping.query_limit(request)
     after = mapping.query_after(request)
     archived = mapping.query_bool(request, "archived")
@@ -182,7 +179,7 @@ async def _new_page(
     request: Request,
     current: Session,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     texts: dict[str, str] | None = None,
 ) -> Response:
     async with edge.read(request) as uow:
@@ -199,13 +196,13 @@ async def _new_page(
 
 @router.get("/crm/objects/new")
 async def object_new(request: Request) -> Response:
-    current = await enter(request, edge, AREA, write=True)
+    current = await routing.enter(request, edge, AREA, write=True)
     return await _new_page(request, current)
 
 
 @router.post("/crm/objects")
 async def object_create(request: Request) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
     actor = current.actor
     texts: dict[str, str] = {}
 
@@ -218,10 +215,10 @@ async def object_create(request: Request) -> Response:
             view = await crm_views.create_object(uow, actor, values=values)
         return render.redirect(f"{PATH}/{view.record.id}", done="created")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         return await _new_page(request, current, errors=errors, texts=texts)
 
-    return await submit(make, again)
+    return await routing.submit(make, again)
 
 
 # One object
@@ -257,7 +254,7 @@ async def _object_page(
     current: Session,
     object_id: str,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     texts: dict[str, str] | None = None,
 ) -> Response:
     actor = current.actor
@@ -294,7 +291,7 @@ async def _object_page(
 
 @router.get("/crm/objects/{object_id}")
 async def object_page(request: Request, object_id: str) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     return await _object_page(request, current, _object_id(object_id))
 
 
@@ -313,38 +310,38 @@ def changed_values(
 
 @router.post("/crm/objects/{object_id}")
 async def object_save(request: Request, object_id: str) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
     oid = _object_id(object_id)
     actor = current.actor
 
     async def save() -> Response:
-        with editing.versioned(form, "partner client") as if_match:
-            async with edge.write(request) as uow:
-                record = await crm_objects.get(uow, actor, object_id=oid)
-                active = (await crm_properties.definitions(uow, actor)).active()
-                sent = changed_values(list(active.values()), record.properties, form)
-                if sent:
-                    await crm_views.update_object(
-                        uow,
-                        actor,
-                        object_id=oid,
-                        values=mapping.object_values({"properties": sent}),
-                        id_property=None,
-                        if_match=if_match,
-                    )
+        write = editing.versioned_write(request, edge, form, "partner client")
+        async with write as (uow, if_match):
+            record = await crm_objects.get(uow, actor, object_id=oid)
+            active = (await crm_properties.definitions(uow, actor)).active()
+            sent = changed_values(list(active.values()), record.properties, form)
+            if sent:
+                await crm_views.update_object(
+                    uow,
+                    actor,
+                    object_id=oid,
+                    values=mapping.object_values({"properties": sent}),
+                    id_property=None,
+                    if_match=if_match,
+                )
         return render.redirect(f"{PATH}/{oid}", done="saved")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         async with edge.read(request) as uow:
             active = (await crm_properties.definitions(uow, actor)).active()
         texts = _posted_texts(list(active.values()), form)
         return await _object_page(request, current, oid, errors=errors, texts=texts)
 
-    return await submit(save, again)
+    return await routing.submit(save, again)
 
 
 async def _set_archived(request: Request, object_id: str, *, archived: bool) -> Response:
-    current, _ = await enter_form(request, edge, AREA)
+    current, _ = await routing.enter_form(request, edge, AREA)
     oid = _object_id(object_id)
     change = crm_objects.archive if archived else crm_objects.restore
     async with edge.write(request) as uow:

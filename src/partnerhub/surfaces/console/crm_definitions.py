@@ -18,23 +18,15 @@ from starlette.responses import Response
 from partnerhub.domain.crm_properties import ALL_FIELD_TYPES, TYPES, Group, PropertyDef
 from partnerhub.domain.objects import Kind
 from partnerhub.services import crm_properties, history
-from partnerhub.surfaces.console import areas, editing, render
+from partnerhub.surfaces.console import areas, editing, render, routing
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.console.routing import (
-    PREFIX,
-    Errors,
-    enter,
-    enter_form,
-    page_router,
-    submit,
-)
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.crm import mapping
 from partnerhub.surfaces.crm.routes import edge
 
-router = page_router()
+router = routing.page_router()
 AREA = areas.CRM_PROPERTIES
-PATH = f"{PREFIX}/crm/properties"
+PATH = f"{routing.PREFIX}/crm/properties"
 NEW_PROPERTY = f"{PATH}/new-property"
 GROUPS = f"{PATH}/groups"
 NEW_GROUP = f"{GROUPS}/new-group"
@@ -181,7 +173,7 @@ async def _history(
 
 @router.get("/crm/properties")
 async def properties_list(request: Request) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     async with edge.read(request) as uow:
         groups = await crm_properties.list_groups(uow, current.actor)
         props = await crm_properties.list(uow, current.actor, archived=False)
@@ -205,7 +197,7 @@ async def _new_property_page(
     request: Request,
     current: Session,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
     async with edge.read(request) as uow:
@@ -224,13 +216,13 @@ async def _new_property_page(
 
 @router.get("/crm/properties/new-property")
 async def property_new(request: Request) -> Response:
-    current = await enter(request, edge, AREA, write=True)
+    current = await routing.enter(request, edge, AREA, write=True)
     return await _new_property_page(request, current)
 
 
 @router.post("/crm/properties")
 async def property_create(request: Request) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
 
     async def make() -> Response:
         draft = mapping.property_draft(
@@ -240,11 +232,11 @@ async def property_create(request: Request) -> Response:
             prop = await crm_properties.create(uow, current.actor, draft=draft)
         return render.redirect(f"{PATH}/{prop.name}", done="created")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         values = _posted(form, PROPERTY_TEXTS)
         return await _new_property_page(request, current, errors=errors, values=values)
 
-    return await submit(make, again)
+    return await routing.submit(make, again)
 
 
 # Groups
@@ -271,7 +263,7 @@ async def _new_group_page(
     request: Request,
     current: Session,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
     return render.page(
@@ -285,13 +277,13 @@ async def _new_group_page(
 
 @router.get("/crm/properties/groups/new-group")
 async def group_new(request: Request) -> Response:
-    current = await enter(request, edge, AREA, write=True)
+    current = await routing.enter(request, edge, AREA, write=True)
     return await _new_group_page(request, current)
 
 
 @router.post("/crm/properties/groups")
 async def group_create(request: Request) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
 
     async def make() -> Response:
         draft = mapping.group_draft(_group_wire(form, GROUP_FIELDS, keep_empty=False))
@@ -299,11 +291,11 @@ async def group_create(request: Request) -> Response:
             group = await crm_properties.create_group(uow, current.actor, group=draft)
         return render.redirect(f"{GROUPS}/{group.name}", done="created")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         values = {name: form.get(name) for name in GROUP_FIELDS}
         return await _new_group_page(request, current, errors=errors, values=values)
 
-    return await submit(make, again)
+    return await routing.submit(make, again)
 
 
 async def _group_page(
@@ -311,7 +303,7 @@ async def _group_page(
     current: Session,
     name: str,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     values: dict[str, str] | None = None,
 ) -> Response:
     async with edge.read(request) as uow:
@@ -334,13 +326,13 @@ async def _group_page(
 
 @router.get("/crm/properties/groups/{name}")
 async def group_page(request: Request, name: str) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     return await _group_page(request, current, name)
 
 
 @router.post("/crm/properties/groups/{name}")
 async def group_save(request: Request, name: str) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
 
     async def save() -> Response:
         label, order = mapping.group_patch(_group_wire(form, GROUP_EDIT_FIELDS, keep_empty=True))
@@ -350,26 +342,26 @@ async def group_save(request: Request, name: str) -> Response:
             )
         return render.redirect(f"{GROUPS}/{name}", done="saved")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         values = {key: form.get(key) for key in GROUP_EDIT_FIELDS if form.has(key)}
         return await _group_page(request, current, name, errors=errors, values=values)
 
-    return await submit(save, again)
+    return await routing.submit(save, again)
 
 
 @router.post("/crm/properties/groups/{name}/archive")
 async def group_archive(request: Request, name: str) -> Response:
-    current, _ = await enter_form(request, edge, AREA)
+    current, _ = await routing.enter_form(request, edge, AREA)
 
     async def archive() -> Response:
         async with edge.write(request) as uow:
             await crm_properties.archive_group(uow, current.actor, name=name)
         return render.redirect(PATH, done="archived")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         return await _group_page(request, current, name, errors=errors)
 
-    return await submit(archive, again)
+    return await routing.submit(archive, again)
 
 
 # One property (after the group routes: `groups/<name>/archive` is a group's, not a property's)
@@ -380,7 +372,7 @@ async def _property_page(
     current: Session,
     name: str,
     *,
-    errors: Errors | None = None,
+    errors: routing.Errors | None = None,
     values: dict[str, Any] | None = None,
 ) -> Response:
     async with edge.read(request) as uow:
@@ -405,13 +397,13 @@ async def _property_page(
 
 @router.get("/crm/properties/{name}")
 async def property_page(request: Request, name: str) -> Response:
-    current = await enter(request, edge, AREA)
+    current = await routing.enter(request, edge, AREA)
     return await _property_page(request, current, name)
 
 
 @router.post("/crm/properties/{name}")
 async def property_save(request: Request, name: str) -> Response:
-    current, form = await enter_form(request, edge, AREA)
+    current, form = await routing.enter_form(request, edge, AREA)
 
     async def save() -> Response:
         changes = mapping.property_patch(
@@ -421,23 +413,23 @@ async def property_save(request: Request, name: str) -> Response:
             await crm_properties.patch(uow, current.actor, name=name, changes=changes)
         return render.redirect(f"{PATH}/{name}", done="saved")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         values = _posted(form, PROPERTY_EDIT_TEXTS)
         return await _property_page(request, current, name, errors=errors, values=values)
 
-    return await submit(save, again)
+    return await routing.submit(save, again)
 
 
 @router.post("/crm/properties/{name}/archive")
 async def property_archive(request: Request, name: str) -> Response:
-    current, _ = await enter_form(request, edge, AREA)
+    current, _ = await routing.enter_form(request, edge, AREA)
 
     async def archive() -> Response:
         async with edge.write(request) as uow:
             await crm_properties.archive(uow, current.actor, name=name)
         return render.redirect(PATH, done="archived")
 
-    async def again(errors: Errors) -> Response:
+    async def again(errors: routing.Errors) -> Response:
         return await _property_page(request, current, name, errors=errors)
 
-    return await submit(archive, again)
+    return await routing.submit(archive, again)

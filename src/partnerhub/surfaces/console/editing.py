@@ -4,8 +4,8 @@ placed next to the form field they concern, and reading checkboxes and numbers f
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -14,6 +14,8 @@ from partnerhub.domain import numbers
 from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.versioning import etag
 from partnerhub.errors import DomainError, PreconditionFailed, ValidationFailed
+from partnerhub.services.runtime import UnitOfWork
+from partnerhub.surfaces.common.edge import Edge
 from partnerhub.surfaces.console.forms import Form
 
 HISTORY_PER_PAGE = 20
@@ -78,13 +80,18 @@ def if_match(form: Form) -> str | None:
     return etag(version)
 
 
-@contextmanager
-def versioned(form: Form, kind: str) -> Iterator[str | None]:
-    """The form's version as If-Match for the write inside (a bad one is a 422 before it runs);
-    the write's version mismatch is the form's StaleForm, naming the `kind` of object."""
+@asynccontextmanager
+async def versioned_write(
+    request: Request, edge: Edge, form: Form, kind: str
+) -> AsyncIterator[tuple[UnitOfWork, str | None]]:
+    """`edge`'s write transaction for a form that carries the version it was loaded with: the
+    unit of work, and that version as the If-Match for the service (a bad one is a 422 before
+    the transaction opens). A version mismatch rolls the write back and is the form's
+    StaleForm, naming the `kind` of object."""
     tag = if_match(form)
     try:
-        yield tag
+        async with edge.write(request) as uow:
+            yield uow, tag
     except PreconditionFailed as stale:
         raise StaleForm(kind, stale.current_etag) from None
 

@@ -16,7 +16,7 @@ from partnerhub.domain.hood_campaigns import Campaign
 from partnerhub.errors import ValidationFailed
 from partnerhub.services import hood_campaigns
 from partnerhub.surfaces.console import areas, forms, render
-from partnerhub.surfaces.console.editing import by_field, history, versioned
+from partnerhub.surfaces.console.editing import by_field, history, versioned_write
 from partnerhub.surfaces.console.hood_common import In, edge, names, posted_values, wire
 from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
@@ -83,11 +83,10 @@ async def campaign_edit(request: Request, campaign_id: str) -> Response:
 
     async def save() -> Response:
         patch = mapping.campaign_patch(wire(form, EDIT))
-        with versioned(form, "campaign") as if_match:
-            async with edge.write(request) as uow:
-                await hood_campaigns.patch(
-                    uow, current.actor, campaign_id=cid, patch=patch, if_match=if_match
-                )
+        async with versioned_write(request, edge, form, "campaign") as (uow, if_match):
+            await hood_campaigns.patch(
+                uow, current.actor, campaign_id=cid, patch=patch, if_match=if_match
+            )
         return render.redirect(f"{CAMPAIGNS}/{cid}", done="saved")
 
     async def again(errors: Errors) -> Response:
@@ -121,9 +120,8 @@ async def campaign_act(request: Request, campaign_id: str) -> Response:
             reason = mapping.reason({"reason": body["reason"]} if "reason" in body else {})
             change = hood_campaigns.pause if name == "pause" else hood_campaigns.cancel
             run = partial(change, reason=reason)
-        with versioned(form, "campaign") as if_match:
-            async with edge.write(request) as uow:
-                await run(uow, current.actor, campaign_id=cid, if_match=if_match)
+        async with versioned_write(request, edge, form, "campaign") as (uow, if_match):
+            await run(uow, current.actor, campaign_id=cid, if_match=if_match)
         return render.redirect(f"{CAMPAIGNS}/{cid}", done=DONE[name])
 
     async def again(errors: Errors) -> Response:

@@ -16,7 +16,6 @@ from typing import Any, Literal
 import orjson
 
 from partnerhub.surfaces.console.forms import Form
-from partnerhub.surfaces.hood import query
 from partnerhub.surfaces.hood.routing import edge as edge  # re-exported: the Hood pages' edge
 
 Kind = Literal["text", "number", "flag", "list"]
@@ -28,6 +27,7 @@ Empty = Literal["absent", "null", "send"]
 # type message ("… must be a number") answers it (unicode digits such as '²' included).
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 FLAGS = {"true": True, "false": False}
+YES_NO = (("true", "yes"), ("false", "no"))  # a flag's select
 _ABSENT = object()  # an empty input that sends nothing
 
 
@@ -90,14 +90,5 @@ def posted_values(form: Form, fields: Sequence[In]) -> dict[str, Any]:
     }
 
 
-def choices(values: Sequence[str]) -> list[tuple[str, str]]:
-    """A select's options whose labels are their values."""
-    return [(v, v) for v in values]
-
-
 def names(fields: Sequence[In]) -> list[str]:
     return [f.name for f in fields]
-
-
-# A partner page shows at most this many of its deals (and their campaigns): a page of the API.
-RELATED_PAGE = f"1,{query.DEALS.max_per_page}"

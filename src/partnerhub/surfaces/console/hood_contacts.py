@@ -11,8 +11,8 @@ from starlette.responses import Response
 from partnerhub.domain import ids, validators
 from partnerhub.services import hood_contacts
 from partnerhub.surfaces.console import areas, forms, render
-from partnerhub.surfaces.console.editing import by_field, history, versioned
-from partnerhub.surfaces.console.hood_common import In, choices, edge, names, posted_values, wire
+from partnerhub.surfaces.console.editing import by_field, history, versioned_write
+from partnerhub.surfaces.console.hood_common import In, edge, names, posted_values, wire
 from partnerhub.surfaces.console.hood_partners import LIST, partner_page
 from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
@@ -78,7 +78,7 @@ async def _contact_page(
         partner_id=pid,
         values=posted_values(form, EDIT) if form is not None else values,
         errors=errors or {},
-        contact_types=choices(validators.CONTACT_TYPES),
+        contact_types=validators.CONTACT_TYPES,
         timeline=timeline,
     )
 
@@ -96,17 +96,16 @@ async def contact_edit(request: Request, partner_id: str, contact_id: str) -> Re
 
     async def save() -> Response:
         data = mapping.contact_patch(wire(form, EDIT))
-        with versioned(form, "contact") as if_match:
-            async with edge.write(request) as uow:
-                await hood_contacts.patch(
-                    uow,
-                    current.actor,
-                    partner_id=pid,
-                    contact_id=cid,
-                    type=data.type,
-                    value=data.value,
-                    if_match=if_match,
-                )
+        async with versioned_write(request, edge, form, "contact") as (uow, if_match):
+            await hood_contacts.patch(
+                uow,
+                current.actor,
+                partner_id=pid,
+                contact_id=cid,
+                type=data.type,
+                value=data.value,
+                if_match=if_match,
+            )
         return render.redirect(f"{LIST}/{pid}/contacts/{cid}", done="saved")
 
     async def again(errors: Errors) -> Response:
@@ -123,11 +122,10 @@ async def contact_delete(request: Request, partner_id: str, contact_id: str) -> 
     pid, cid = _ids(partner_id, contact_id)
 
     async def delete() -> Response:
-        with versioned(form, "contact") as if_match:
-            async with edge.write(request) as uow:
-                await hood_contacts.delete(
-                    uow, current.actor, partner_id=pid, contact_id=cid, if_match=if_match
-                )
+        async with versioned_write(request, edge, form, "contact") as (uow, if_match):
+            await hood_contacts.delete(
+                uow, current.actor, partner_id=pid, contact_id=cid, if_match=if_match
+            )
         return render.redirect(f"{LIST}/{pid}", done="deleted")
 
     async def again(errors: Errors) -> Response:

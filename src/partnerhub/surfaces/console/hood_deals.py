@@ -11,23 +11,12 @@ from starlette.responses import Response
 
 from partnerhub.domain import hood_deals as rules
 from partnerhub.domain import ids
-from partnerhub.domain.hood_listquery import parse_list_query
-from partnerhub.services import hood_campaigns, hood_deals
-from partnerhub.surfaces.console import areas, forms, render
-from partnerhub.surfaces.console.editing import by_field, history, versioned
-from partnerhub.surfaces.console.hood_common import (
-    RELATED_PAGE,
-    In,
-    choices,
-    edge,
-    names,
-    posted_values,
-    wire,
-)
-from partnerhub.surfaces.console.hood_related import ALL_ARCHIVED, Listing
+from partnerhub.services import hood_deals
+from partnerhub.surfaces.console import areas, forms, hood_related, render
+from partnerhub.surfaces.console.editing import by_field, history, versioned_write
+from partnerhub.surfaces.console.hood_common import YES_NO, In, edge, names, posted_values, wire
 from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
-from partnerhub.surfaces.hood import query
 from partnerhub.surfaces.hood.deals import mapping
 
 router = page_router()
@@ -86,12 +75,7 @@ async def _deal_page(
         deal = await hood_deals.get(uow, actor, deal_id=did)
         timeline = await history(request, partial(hood_deals.history_of, uow, actor, object_id=did))
         if areas.HOOD_CAMPAIGNS.readable(actor):
-            q = parse_list_query(
-                [("deal_id", str(did)), ALL_ARCHIVED, ("page", RELATED_PAGE)], query.CAMPAIGNS
-            )
-            campaigns = Listing(
-                *await hood_campaigns.list(uow, actor, query=q, spec=query.CAMPAIGNS)
-            )
+            campaigns = await hood_related.campaigns_of(uow, actor, [did])
     edit = _edit_values(deal)
     if form is not None and failed == "edit":
         edit |= {k: v for k, v in posted_values(form, EDIT).items() if form.has(k)}
@@ -105,9 +89,9 @@ async def _deal_page(
         errors={failed: errors or {}},
         campaigns=campaigns,
         timeline=timeline,
-        statuses=choices(rules.STATUSES),
-        units=choices(rules.FREQUENCY_UNITS),
-        yes_no=[("true", "yes"), ("false", "no")],
+        statuses=rules.STATUSES,
+        units=rules.FREQUENCY_UNITS,
+        yes_no=YES_NO,
         flags=FLAGS,
     )
 
@@ -127,11 +111,10 @@ async def deal_edit(request: Request, deal_id: str) -> Response:
 
     async def save() -> Response:
         patch = mapping.deal_patch(wire(form, EDIT, empty_groups={"frequency_cap": "null"}))
-        with versioned(form, "deal") as if_match:
-            async with edge.write(request) as uow:
-                deal = await hood_deals.patch(
-                    uow, current.actor, deal_id=did, patch=patch, if_match=if_match
-                )
+        async with versioned_write(request, edge, form, "deal") as (uow, if_match):
+            deal = await hood_deals.patch(
+                uow, current.actor, deal_id=did, patch=patch, if_match=if_match
+            )
         if form.get("back") == "partner":
             return render.redirect(f"/console/hood/partners/{deal.partner_id}", done="saved")
         return render.redirect(f"{DEALS}/{did}", done="saved")
@@ -150,9 +133,8 @@ async def deal_archive(request: Request, deal_id: str) -> Response:
     did = ids.numeric(deal_id, "deal")
 
     async def archive() -> Response:
-        with versioned(form, "deal") as if_match:
-            async with edge.write(request) as uow:
-                await hood_deals.archive(uow, current.actor, deal_id=did, if_match=if_match)
+        async with versioned_write(request, edge, form, "deal") as (uow, if_match):
+            await hood_deals.archive(uow, current.actor, deal_id=did, if_match=if_match)
         return render.redirect(f"{DEALS}/{did}", done="archived")
 
     async def again(errors: Errors) -> Response:

@@ -20,8 +20,8 @@ from partnerhub.providers import Provider
 from partnerhub.services import hood_integrations, hood_providers
 from partnerhub.surfaces.common.edge import runtime
 from partnerhub.surfaces.console import areas, forms, hood_related, render
-from partnerhub.surfaces.console.editing import by_field, history, versioned
-from partnerhub.surfaces.console.hood_common import In, choices, edge, names, posted_values, wire
+from partnerhub.surfaces.console.editing import by_field, history, versioned_write
+from partnerhub.surfaces.console.hood_common import YES_NO, In, edge, names, posted_values, wire
 from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood.integrations import mapping
@@ -29,7 +29,6 @@ from partnerhub.surfaces.hood.integrations import mapping
 router = page_router()
 AREA = areas.HOOD_INTEGRATIONS
 INTEGRATIONS = "/console/hood/integrations"
-YES_NO = [("true", "yes"), ("false", "no")]
 TEST = (In("recipient"),)
 
 
@@ -58,7 +57,7 @@ def _edit_fields(provider: Provider) -> tuple[In, ...]:
 
 
 def _choices() -> dict[str, Any]:
-    return {"statuses": choices(rules.STATUSES), "yes_no": YES_NO}
+    return {"statuses": rules.STATUSES, "yes_no": YES_NO}
 
 
 @router.get("/hood/integrations")
@@ -189,16 +188,15 @@ async def integration_edit(request: Request, integration_id: str) -> Response:
 
     async def save() -> Response:
         patch = mapping.integration_patch(wire(form, fields))
-        with versioned(form, "integration") as if_match:
-            async with edge.write(request) as uow:
-                await hood_integrations.patch(
-                    uow,
-                    current.actor,
-                    secrets=runtime(request).secrets,
-                    integration_id=iid,
-                    patch=patch,
-                    if_match=if_match,
-                )
+        async with versioned_write(request, edge, form, "integration") as (uow, if_match):
+            await hood_integrations.patch(
+                uow,
+                current.actor,
+                secrets=runtime(request).secrets,
+                integration_id=iid,
+                patch=patch,
+                if_match=if_match,
+            )
         return render.redirect(f"{INTEGRATIONS}/{iid}", done="saved")
 
     async def again(errors: Errors) -> Response:
@@ -243,15 +241,14 @@ async def integration_delete(request: Request, integration_id: str) -> Response:
     iid = ids.numeric(integration_id, "integration")
 
     async def delete() -> Response:
-        with versioned(form, "integration") as if_match:
-            async with edge.write(request) as uow:
-                await hood_integrations.delete(
-                    uow,
-                    current.actor,
-                    secrets=runtime(request).secrets,
-                    integration_id=iid,
-                    if_match=if_match,
-                )
+        async with versioned_write(request, edge, form, "integration") as (uow, if_match):
+            await hood_integrations.delete(
+                uow,
+                current.actor,
+                secrets=runtime(request).secrets,
+                integration_id=iid,
+                if_match=if_match,
+            )
         return render.redirect(INTEGRATIONS, done="deleted")
 
     async def again(errors: Errors) -> Response:

@@ -14,7 +14,7 @@ from partnerhub.domain.hood_listquery import ListQuery, parse_list_query
 from partnerhub.errors import FieldProblem, ValidationFailed
 from partnerhub.services import hood_partners
 from partnerhub.surfaces.console import areas, render
-from partnerhub.surfaces.console.hood_common import choices, edge
+from partnerhub.surfaces.console.hood_common import edge
 from partnerhub.surfaces.console.hood_partners import partner_choices
 from partnerhub.surfaces.console.routing import Errors, enter, page_router
 from partnerhub.surfaces.hood import query
@@ -106,6 +106,6 @@ async def partner_list(request: Request) -> Response:
         pager_query=urlencode({k: shown[k] for k in FILTERS if shown[k]}),
         sorts=SORTS,
         archived_options=ARCHIVED,
-        per_page_options=choices(PER_PAGE),
+        per_page_options=PER_PAGE,
         **partner_choices(),
     )

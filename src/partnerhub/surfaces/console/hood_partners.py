@@ -18,16 +18,8 @@ from partnerhub.domain.hood_listquery import parse_list_query
 from partnerhub.services import hood_members, hood_partners
 from partnerhub.surfaces.common.edge import runtime
 from partnerhub.surfaces.console import areas, forms, hood_related, render
-from partnerhub.surfaces.console.editing import by_field, history, versioned
-from partnerhub.surfaces.console.hood_common import (
-    Empty,
-    In,
-    choices,
-    edge,
-    names,
-    posted_values,
-    wire,
-)
+from partnerhub.surfaces.console.editing import by_field, history, versioned_write
+from partnerhub.surfaces.console.hood_common import Empty, In, edge, names, posted_values, wire
 from partnerhub.surfaces.console.routing import Errors, enter, enter_form, page_router, submit
 from partnerhub.surfaces.console.session import Session
 from partnerhub.surfaces.hood import query
@@ -79,13 +71,13 @@ async def _members(uow: Any, actor: Actor) -> list[tuple[str, str]]:
 def partner_choices() -> dict[str, Any]:
     """The options of the partner forms' selects and checkbox groups."""
     return {
-        "statuses": choices(rules.STATUSES),
-        "types": choices(rules.TYPES),
+        "statuses": rules.STATUSES,
+        "types": rules.TYPES,
         "terms": {
-            "payment_frequency": choices(rules.PAYMENT_FREQUENCIES),
-            "payment_method": choices(rules.PAYMENT_METHODS),
-            "net_terms": choices(rules.NET_TERMS),
-            "currency_code": choices(rules.CURRENCIES),
+            "payment_frequency": rules.PAYMENT_FREQUENCIES,
+            "payment_method": rules.PAYMENT_METHODS,
+            "net_terms": rules.NET_TERMS,
+            "currency_code": rules.CURRENCIES,
         },
     }
 
@@ -182,8 +174,8 @@ async def partner_page(
         members=members,
         timeline=timeline,
         related=related,
-        contact_types=choices(validators.CONTACT_TYPES),
-        deal_statuses=choices(deal_rules.STATUSES),
+        contact_types=validators.CONTACT_TYPES,
+        deal_statuses=deal_rules.STATUSES,
         providers=providers.all(),
         **partner_choices(),
     )
@@ -202,11 +194,10 @@ async def partner_edit(request: Request, partner_id: str) -> Response:
 
     async def save() -> Response:
         patch = mapping.partner_patch(wire(form, EDIT, empty_groups=CLEARED_BY_NULL))
-        with versioned(form, "partner") as if_match:
-            async with edge.write(request) as uow:
-                await hood_partners.patch(
-                    uow, current.actor, partner_id=pid, patch=patch, if_match=if_match
-                )
+        async with versioned_write(request, edge, form, "partner") as (uow, if_match):
+            await hood_partners.patch(
+                uow, current.actor, partner_id=pid, patch=patch, if_match=if_match
+            )
         return render.redirect(f"{LIST}/{pid}", done="saved")
 
     async def again(errors: Errors) -> Response:
@@ -222,11 +213,10 @@ async def _set_archived(request: Request, partner_id: str, archived: bool) -> Re
     pid = ids.numeric(partner_id, "partner")
 
     async def flip() -> Response:
-        with versioned(form, "partner") as if_match:
-            async with edge.write(request) as uow:
-                await hood_partners.set_archived(
-                    uow, current.actor, partner_id=pid, archived=archived, if_match=if_match
-                )
+        async with versioned_write(request, edge, form, "partner") as (uow, if_match):
+            await hood_partners.set_archived(
+                uow, current.actor, partner_id=pid, archived=archived, if_match=if_match
+            )
         return render.redirect(f"{LIST}/{pid}", done="archived" if archived else "unarchived")
 
     async def again(errors: Errors) -> Response:

@@ -11,7 +11,6 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.hood_listquery import MAX_VALUE_LENGTH, parse_list_query
 from partnerhub.services import hood_campaigns, hood_deals, hood_integrations
 from partnerhub.surfaces.console import areas
-from partnerhub.surfaces.console.hood_common import RELATED_PAGE
 from partnerhub.surfaces.hood import query
 
 
@@ -33,6 +32,8 @@ class Related:
 
 
 ALL_ARCHIVED = ("archived", "in:0,1")
+# A partner page shows at most this many of its deals (and their campaigns): a page of the API.
+RELATED_PAGE = f"1,{query.DEALS.max_per_page}"
 
 
 def _chunks(deal_ids: list[int]) -> list[str]:
@@ -47,7 +48,8 @@ def _chunks(deal_ids: list[int]) -> list[str]:
     return [*chunks, current] if current else chunks
 
 
-async def _campaigns_of(uow: Any, actor: Actor, deal_ids: list[int]) -> Listing:
+async def campaigns_of(uow: Any, actor: Actor, deal_ids: list[int]) -> Listing:
+    """The campaigns of the deals `deal_ids`, archived ones too (one API page of them)."""
     total, items = 0, []
     for chunk in _chunks(deal_ids):
         q = parse_list_query(
@@ -71,7 +73,7 @@ async def of_partner(uow: Any, actor: Actor, secrets: Secrets, partner_id: int) 
         if areas.HOOD_DEALS.readable(actor):
             deals = Listing(total, found)
         if wants_campaigns:
-            campaigns = await _campaigns_of(uow, actor, [d.id for d in found])
+            campaigns = await campaigns_of(uow, actor, [d.id for d in found])
     if areas.HOOD_INTEGRATIONS.readable(actor):
         integrations = await integrations_page(uow, actor, secrets)
     return Related(deals, campaigns, integrations)

@@ -73,9 +73,11 @@ async def tokens_list(request: Request) -> Response:
 @router.post("/tokens")
 async def token_create(request: Request) -> Response:
     current, form = await enter_form(request, core_edge, AREA)
+    # The scopes' hidden empty value makes "none ticked" a field the form sends.
+    scopes = [scope for scope in form.getlist("scopes") if scope]
     posted: dict[str, object] = {
         "name": form.get("name"),
-        "scopes": form.getlist("scopes"),
+        "scopes": scopes,
         "expires_at": form.get("expires_at"),
     }
 
@@ -86,7 +88,7 @@ async def token_create(request: Request) -> Response:
                 uow,
                 current.actor,
                 name=form.get("name"),
-                scopes=form.getlist("scopes"),
+                scopes=scopes,
                 expires_at=expires_at,
             )
         # Shown on this answer only (never in a URL, a log or a later page).
