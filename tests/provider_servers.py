@@ -436,6 +436,21 @@ class SmtpServer:
     messages: list[Received] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
 
+    def integration_settings(self, **overrides: str) -> dict[str, str]:
+        """The settings of a custom SMTP integration (provider 1001) that sends through this
+        server with STARTTLS and its login (its certificate names localhost)."""
+        return {
+            "host": "localhost",
+            "port": str(self.port),
+            "tls_mode": "starttls",
+            "username": self.username,
+            "password": self.password,
+            "default_sender_email": "partners@example.com",
+            "default_sender_name": "Partner Team",
+            "sending_domain": "example.com",
+            **overrides,
+        }
+
 
 class _Handler:
     def __init__(self, server: SmtpServer) -> None:

@@ -1,9 +1,8 @@
 """What the console's Hood tests share: objects made through the Hood API, reading them back
-through it, and finding a message next to a form field."""
+through it, and the rows and timeline of a page."""
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -67,18 +66,6 @@ async def api_history(world: World, path: str) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
-
-
-def field_errors(page: str, name: str) -> list[str]:
-    """The messages shown next to the form field `name` (its `…-errors` list)."""
-    found = re.search(
-        rf'<ul class="field-errors" id="{re.escape(name.replace(".", "-"))}-errors">(.*?)</ul>',
-        page,
-        re.S,
-    )
-    if not found:
-        return []
-    return [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)]
 
 
 def row(page: str, row_id: str) -> str:

@@ -29,6 +29,36 @@ def text_of(page: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
 
 
+def _errors_list(page: str, name: str) -> str | None:
+    """The inside of the list of messages next to the form field `name`, if it has one."""
+    ident = re.escape(name.replace(".", "-"))
+    found = re.search(rf'<ul class="field-errors" id="{ident}-errors">(.*?)</ul>', page, re.S)
+    return found.group(1) if found else None
+
+
+def field_errors(page: str, name: str) -> list[str]:
+    """The messages shown next to the form field `name` (none: [])."""
+    found = _errors_list(page, name)
+    if found is None:
+        return []
+    return [html.unescape(m) for m in re.findall(r"<li>(.*?)</li>", found, re.S)]
+
+
+def errors_of(page: str, name: str) -> str:
+    """The text of the messages next to the form field `name`, which must have some."""
+    found = _errors_list(page, name)
+    assert found is not None, f"no messages next to {name}"
+    return text_of(found)
+
+
+def browser(world: World) -> httpx.AsyncClient:
+    """A client of the suite's app with cookies of its own, as a browser would be."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=world.client._transport.app),  # type: ignore[attr-defined]
+        base_url="http://partnerhub.test",
+    )
+
+
 @dataclass
 class Console:
     """A browser-like client: keeps the session cookie, and posts forms with the CSRF token of
@@ -73,10 +103,7 @@ async def console_as(world: World) -> AsyncIterator[SignIn]:
     clients: list[httpx.AsyncClient] = []
 
     async def sign_in(token: str) -> Console:
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=world.client._transport.app),  # type: ignore[attr-defined]
-            base_url="http://partnerhub.test",
-        )
+        client = browser(world)
         clients.append(client)
         console = Console(client)
         await console.sign_in(token)

@@ -16,17 +16,10 @@ from partnerhub.domain.accounts import Actor
 from partnerhub.domain.core_query import CoreListQuery
 from partnerhub.services import core_partners
 from partnerhub.surfaces.console import core
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, errors_of, text_of
 from surfaces.core.kit import ACL, PARTNERS, create, get, headers, login, root
 
 PAGE = "/console/core/partners"
-
-
-def _errors_of(page: str, field: str) -> str:
-    """The text of the messages the page shows next to `field`."""
-    found = re.search(rf'<ul class="field-errors" id="{field}-errors">(.*?)</ul>', page, re.S)
-    assert found, f"no messages next to {field}"
-    return text_of(found.group(1))
 
 
 async def _history(world: World, sid: str) -> list[dict[str, Any]]:
@@ -217,7 +210,7 @@ class TestPartnerPage:
         response = await console.post(f"{PAGE}/{sid}", {"version": "1", **form})
         assert response.status_code == 422
         shown = " ".join(
-            _errors_of(response.text, name)
+            errors_of(response.text, name)
             for name in ("owner_email", "phonenumber", "city", "acls", "callbacks")
         )
         for message in expected:
@@ -250,7 +243,7 @@ class TestPartnerPage:
         if field == "version":
             assert message in text_of(response.text)
         else:
-            assert message in _errors_of(response.text, field)
+            assert message in errors_of(response.text, field)
         assert (await get(world, world.alice, sid))["city"] == partner["city"]
 
     async def test_a_nul_is_refused(self, world: World, console: Console) -> None:

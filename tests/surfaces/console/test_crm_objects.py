@@ -9,18 +9,11 @@ from typing import Any
 import pytest
 
 from harness import World
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, errors_of, text_of
 from surfaces.crm.kit import OBJECTS, create, define, define_seed, read
 
 PAGE = "/console/crm/objects"
 WRITE = ["crm.objects.partner-clients.write"]
-
-
-def _errors_of(page: str, field: str) -> str:
-    ident = field.replace(".", "-")
-    found = re.search(rf'<ul class="field-errors" id="{ident}-errors">(.*?)</ul>', page, re.S)
-    assert found, f"no messages next to {field}"
-    return text_of(found.group(1))
 
 
 def _row_ids(page: str) -> list[str]:
@@ -223,7 +216,7 @@ class TestObjectPage:
         )
         assert response.status_code == 422
         for name, message in expected.items():
-            assert message in _errors_of(response.text, f"properties.{name}"), name
+            assert message in errors_of(response.text, f"properties.{name}"), name
         assert "selected>choice_z (not an option)</option>" in response.text
         assert 'value="changed"' in response.text  # what was typed is shown again
         assert len(await _history(world, oid)) == 1
@@ -244,7 +237,7 @@ class TestObjectPage:
         await console.get(f"{PAGE}/{oid}")
         response = await console.post(f"{PAGE}/{oid}", {f"properties.{name}": value})
         assert response.status_code == 422
-        assert message in _errors_of(response.text, f"properties.{name}")
+        assert message in errors_of(response.text, f"properties.{name}")
         assert len(await _history(world, oid)) == 1
 
     async def test_a_bad_or_stale_version_is_refused(self, world: World, console: Console) -> None:
@@ -278,7 +271,7 @@ class TestObjectPage:
         await console.get(f"{PAGE}/{second}")
         response = await console.post(f"{PAGE}/{second}", {"properties.code": "A-1"})
         assert response.status_code == 409
-        assert f"Existing ID: {first}" in _errors_of(response.text, "properties.code")
+        assert f"Existing ID: {first}" in errors_of(response.text, "properties.code")
 
     async def test_post_without_csrf_is_refused(self, world: World, console: Console) -> None:
         oid = await _seeded(world, property_string="a")
@@ -320,7 +313,7 @@ class TestCreateAndArchive:
         await console.get(f"{PAGE}/new")
         response = await console.post(PAGE, {"properties.property_checkbox": "perhaps"})
         assert response.status_code == 422
-        assert "perhaps was not a valid boolean" in _errors_of(
+        assert "perhaps was not a valid boolean" in errors_of(
             response.text, "properties.property_checkbox"
         )
         listed = await world.client.get(OBJECTS, headers=world.alice.headers())

@@ -9,18 +9,11 @@ from typing import Any
 import pytest
 
 from harness import World
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, errors_of, text_of
 from surfaces.crm.kit import PROPERTIES, create, define, define_seed
 
 PAGE = "/console/crm/properties"
 GROUPS = f"{PAGE}/groups"
-
-
-def _errors_of(page: str, field: str) -> str:
-    ident = field.replace(".", "-")
-    found = re.search(rf'<ul class="field-errors" id="{ident}-errors">(.*?)</ul>', page, re.S)
-    assert found, f"no messages next to {field}"
-    return text_of(found.group(1))
 
 
 async def _api_property(world: World, name: str) -> dict[str, Any]:
@@ -146,7 +139,7 @@ class TestProperties:
         for overrides, field, message in cases:
             response = await console.post(PAGE, _enumeration(**overrides))
             assert response.status_code == 422, (overrides, response.text)
-            assert message in _errors_of(response.text, field), overrides
+            assert message in errors_of(response.text, field), overrides
         listed = await world.client.get(PROPERTIES, headers=world.alice.headers())
         assert [p["name"] for p in listed.json()["results"] if not p["hubspotDefined"]] == []
 
@@ -157,7 +150,7 @@ class TestProperties:
         await console.get(f"{PAGE}/new-property")
         response = await console.post(PAGE, _enumeration(name="property_dropdown"))
         assert response.status_code == 409
-        assert "already exists" in _errors_of(response.text, "name")
+        assert "already exists" in errors_of(response.text, "name")
 
     async def test_edit_changes_what_was_sent_and_nothing_else(
         self, world: World, console: Console
@@ -218,12 +211,12 @@ class TestProperties:
             f"{PAGE}/property_string", {**base, "type": "number", "fieldType": "number"}
         )
         assert in_use.status_code == 422
-        assert "cannot change while 1 object(s) hold a value" in _errors_of(in_use.text, "type")
+        assert "cannot change while 1 object(s) hold a value" in errors_of(in_use.text, "type")
         empty = await console.post(f"{PAGE}/property_string", {**base, "label": ""})
-        assert "label must be at least 1 character(s) long." in _errors_of(empty.text, "label")
+        assert "label must be at least 1 character(s) long." in errors_of(empty.text, "label")
         order = await console.post(f"{PAGE}/property_string", {**base, "displayOrder": "9" * 30})
         assert order.status_code == 422
-        assert "displayOrder" in _errors_of(order.text, "displayOrder")
+        assert "displayOrder" in errors_of(order.text, "displayOrder")
         assert (await _api_property(world, "property_string"))["label"] == "String"
 
     async def test_built_in_properties_are_read_only(self, world: World, console: Console) -> None:
@@ -275,8 +268,8 @@ class TestGroups:
         await console.get(f"{GROUPS}/new-group")
         bad = await console.post(GROUPS, {"name": "Bad", "label": "", "displayOrder": "x"})
         assert bad.status_code == 422
-        assert "displayOrder must be an integer." in _errors_of(bad.text, "displayOrder")
-        assert "label is required." in _errors_of(bad.text, "label")
+        assert "displayOrder must be an integer." in errors_of(bad.text, "displayOrder")
+        assert "label is required." in errors_of(bad.text, "label")
         made = await console.post(GROUPS, {"name": "archive", "label": "Named like a route"})
         assert made.status_code == 303
         # A group called "archive" is the group's page, not a property's archive route.

@@ -10,7 +10,7 @@ import pytest
 from harness import World
 from partnerhub.domain.clock import utcnow
 from surfaces.console import hood_kit as k
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, field_errors, text_of
 
 CAMPAIGNS = "/console/hood/campaigns"
 
@@ -96,9 +96,7 @@ class TestEdit:
         await console.get(f"{CAMPAIGNS}/{cid}")
         response = await console.post(f"{CAMPAIGNS}/{cid}", {"version": "1", **data})
         assert response.status_code == 422, text_of(response.text)
-        assert any(message in m for m in k.field_errors(response.text, field)), text_of(
-            response.text
-        )
+        assert any(message in m for m in field_errors(response.text, field)), text_of(response.text)
         assert await k.api(world, f"campaigns/{cid}") == before
 
     async def test_a_running_campaign_cannot_be_edited(
@@ -193,7 +191,7 @@ class TestActions:
             f"{CAMPAIGNS}/{cid}/act", {"version": "1", "action": "pause", "reason": "r" * 501}
         )
         assert response.status_code == 422
-        assert any("reason must be at most" in m for m in k.field_errors(response.text, "reason"))
+        assert any("reason must be at most" in m for m in field_errors(response.text, "reason"))
         assert (await k.api(world, f"campaigns/{cid}"))["status"] == "running"
 
     @pytest.mark.parametrize("when", ["yesterday", "2001-01-01 00:00:00", "²"])
@@ -207,7 +205,7 @@ class TestActions:
             f"{CAMPAIGNS}/{cid}/act", {"version": "2", "action": "resume", "scheduled_time": when}
         )
         assert response.status_code == 422
-        assert any("scheduled_time" in m for m in k.field_errors(response.text, "scheduled_time"))
+        assert any("scheduled_time" in m for m in field_errors(response.text, "scheduled_time"))
         assert (await k.api(world, f"campaigns/{cid}"))["status"] == "paused"
 
     async def test_without_csrf_nothing_happens(self, world: World, console: Console) -> None:

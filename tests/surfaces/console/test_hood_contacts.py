@@ -8,7 +8,7 @@ import pytest
 
 from harness import Tenant, World
 from surfaces.console import hood_kit as k
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, field_errors, text_of
 
 LIST = "/console/hood/partners"
 
@@ -59,7 +59,7 @@ class TestAdd:
         response = await console.post(f"{LIST}/{pid}/contacts", data)
         assert response.status_code == 422, text_of(response.text)
         if field:
-            assert any(message in m for m in k.field_errors(response.text, field))
+            assert any(message in m for m in field_errors(response.text, field))
         else:  # the API names no field: the form's own summary shows it
             assert message in text_of(response.text.split('id="add-contact"')[1])
         assert 'id="add-contact"' in response.text
@@ -120,9 +120,7 @@ class TestContactPage:
         await console.get(path)
         response = await console.post(path, {"version": "1", **data})
         assert response.status_code == 422, text_of(response.text)
-        assert any(message in m for m in k.field_errors(response.text, field)), text_of(
-            response.text
-        )
+        assert any(message in m for m in field_errors(response.text, field)), text_of(response.text)
         assert await _contacts(world, pid) == before
 
     async def test_a_stale_edit_is_412(self, world: World, console: Console) -> None:

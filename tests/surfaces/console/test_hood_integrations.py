@@ -9,7 +9,7 @@ import pytest
 
 from harness import World
 from surfaces.console import hood_kit as k
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, field_errors, text_of
 
 PAGES = "/console/hood/integrations"
 SECRET = k.TWILIO["auth_token"]
@@ -29,16 +29,10 @@ def _create_form(**overrides: str) -> dict[str, str]:
 
 
 def _edit_form(**overrides: str) -> dict[str, str]:
-    return {
-        "version": "1",
-        "name": "Texts",
-        "status": "active",
-        "is_default": "false",
-        "settings.account_sid": k.TWILIO["account_sid"],
-        "settings.auth_token": "",
-        "settings.default_phone_number": k.TWILIO["default_phone_number"],
-        **overrides,
-    }
+    """The edit form as the page fills it: no provider, the secret input empty."""
+    form = _create_form(**{"version": "1", "settings.auth_token": "", **overrides})
+    del form["provider_id"]
+    return form
 
 
 async def _count(world: World) -> int:
@@ -118,7 +112,7 @@ class TestCreate:
         await console.get(f"{PAGES}/new", provider="1000")
         response = await console.post(PAGES, _create_form(**overrides))
         assert response.status_code == 422, text_of(response.text)
-        assert message in k.field_errors(response.text, field), text_of(response.text)
+        assert message in field_errors(response.text, field), text_of(response.text)
         assert SECRET not in response.text
         assert await _count(world) == 0
 
@@ -195,7 +189,7 @@ class TestIntegrationPage:
             _edit_form(**{"settings.auth_token": "typed-secret-xyz1", **overrides}),
         )
         assert response.status_code == 422, text_of(response.text)
-        assert message in k.field_errors(response.text, field), text_of(response.text)
+        assert message in field_errors(response.text, field), text_of(response.text)
         assert "typed-secret-xyz1" not in response.text and SECRET not in response.text
         assert await k.api(world, f"integrations/{iid}") == before
 

@@ -12,7 +12,7 @@ from harness import World, suite_settings
 from partnerhub.config import Settings
 from provider_servers import SmtpServer, TlsFiles, closed_port, smtp_server, tls_files
 from surfaces.console import hood_kit as k
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, field_errors, text_of
 
 PAGES = "/console/hood/integrations"
 RECIPIENT = "partner.manager@example.org"
@@ -34,22 +34,10 @@ def settings(database_url: str, tls: TlsFiles) -> Settings:
     return suite_settings(database_url, smtp_ca_file=tls.ca_file, provider_timeout_seconds=1)
 
 
-def _smtp_settings(server: SmtpServer, **overrides: str) -> dict[str, str]:
-    return {
-        "host": "localhost",
-        "port": str(server.port),
-        "tls_mode": "starttls",
-        "username": server.username,
-        "password": server.password,
-        "default_sender_email": "partners@example.com",
-        "default_sender_name": "Partner Team",
-        "sending_domain": "example.com",
-        **overrides,
-    }
-
-
 async def _mail_integration(world: World, server: SmtpServer, **overrides: str) -> str:
-    return await k.integration(world, provider="1001", settings=_smtp_settings(server, **overrides))
+    return await k.integration(
+        world, provider="1001", settings=server.integration_settings(**overrides)
+    )
 
 
 async def _send(console: Console, iid: str, recipient: str = RECIPIENT) -> tuple[int, str]:
@@ -118,7 +106,7 @@ async def test_a_bad_recipient_is_named_next_to_the_field(
     iid = await _mail_integration(world, smtp)
     status, page = await _send(console, iid, recipient)
     assert status == 422
-    assert any(message in m for m in k.field_errors(page, "recipient")), text_of(page)
+    assert any(message in m for m in field_errors(page, "recipient")), text_of(page)
     assert smtp.messages == []
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from harness import World
 from surfaces.console import hood_kit as k
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, field_errors, text_of
 
 LIST = "/console/hood/partners"
 
@@ -209,7 +209,7 @@ class TestEdit:
         await console.get(f"{LIST}/{pid}")
         response = await console.post(f"{LIST}/{pid}", await _edit_form(world, pid, **overrides))
         assert response.status_code == 422, text_of(response.text)
-        shown = k.field_errors(response.text, field)
+        shown = field_errors(response.text, field)
         assert any(message in m for m in shown), (shown, text_of(response.text))
         assert await k.api(world, f"partners/{pid}") == before
 

@@ -9,7 +9,7 @@ import pytest
 
 from harness import World
 from surfaces.console import hood_kit as k
-from surfaces.console.kit import Console, SignIn, text_of
+from surfaces.console.kit import Console, SignIn, field_errors, text_of
 from surfaces.hood.kit import partner_body
 
 LIST = "/console/hood/partners"
@@ -132,14 +132,14 @@ class TestList:
         await k.partner(world)
         page = await console.get(LIST, **params)
         assert page.status_code == 422
-        assert k.field_errors(page.text, field) == [await _api_message(world, api)]
+        assert field_errors(page.text, field) == [await _api_message(world, api)]
         assert '<form method="get" action="/console/hood/partners"' in page.text
         assert _ids(page.text) == []
 
     async def test_an_expression_item_without_equals_is_named(self, console: Console) -> None:
         page = await console.get(LIST, filter="status")
         assert page.status_code == 422
-        assert k.field_errors(page.text, "filter") == [
+        assert field_errors(page.text, "filter") == [
             "'status' is not a filter: write field=[op:]value, joined by &."
         ]
 
@@ -255,8 +255,8 @@ class TestCreate:
         await console.get(f"{LIST}/new")
         response = await console.post(LIST, self._form(world, **overrides))
         assert response.status_code == 422, text_of(response.text)
-        assert any(message in m for m in k.field_errors(response.text, field)), (
-            k.field_errors(response.text, field),
+        assert any(message in m for m in field_errors(response.text, field)), (
+            field_errors(response.text, field),
             text_of(response.text),
         )
         assert "The API refused this form" in text_of(response.text)

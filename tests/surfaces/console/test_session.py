@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import re
 
-import httpx
-
 from harness import World
 from partnerhub.auth.scopes import ALL_SCOPES
-from surfaces.console.kit import Console, SignIn, csrf_of, text_of
-
-
-def _fresh(world: World) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=world.client._transport.app),  # type: ignore[attr-defined]
-        base_url="http://partnerhub.test",
-    )
+from surfaces.console.kit import Console, SignIn, browser, csrf_of, text_of
 
 
 class TestSignIn:
@@ -25,7 +16,7 @@ class TestSignIn:
         assert response.headers["location"] == "/console/sign-in?next=%2Fconsole%2Ftokens"
 
     async def test_session_cookie_is_httponly_strict_and_holds_no_token(self, world: World) -> None:
-        async with _fresh(world) as client:
+        async with browser(world) as client:
             form = await client.get("/console/sign-in")
             response = await client.post(
                 "/console/sign-in",
@@ -43,7 +34,7 @@ class TestSignIn:
         assert world.alice.token not in cookie
 
     async def test_wrong_token_is_refused_on_the_form(self, world: World) -> None:
-        async with _fresh(world) as client:
+        async with browser(world) as client:
             form = await client.get("/console/sign-in")
             response = await client.post(
                 "/console/sign-in", data={"csrf": csrf_of(form.text), "token": "ph_" + "x" * 40}
@@ -53,7 +44,7 @@ class TestSignIn:
             assert (await client.get("/console")).status_code == 303
 
     async def test_sign_in_without_csrf_is_refused(self, world: World) -> None:
-        async with _fresh(world) as client:
+        async with browser(world) as client:
             await client.get("/console/sign-in")
             response = await client.post("/console/sign-in", data={"token": world.alice.token})
             assert response.status_code == 403
@@ -61,7 +52,7 @@ class TestSignIn:
             assert "partnerhub_console=" not in response.headers.get("set-cookie", "")
 
     async def test_next_never_leaves_the_console(self, world: World) -> None:
-        async with _fresh(world) as client:
+        async with browser(world) as client:
             for target in ("https://evil.example/", "//evil.example", "/v1/hood/partners"):
                 form = await client.get("/console/sign-in")
                 response = await client.post(
@@ -71,7 +62,7 @@ class TestSignIn:
                 assert response.headers["location"] == "/console"
 
     async def test_altered_cookie_is_no_session(self, world: World) -> None:
-        async with _fresh(world) as client:
+        async with browser(world) as client:
             client.cookies.set("partnerhub_console", "gAAAAA" + "A" * 100, path="/console")
             assert (await client.get("/console")).status_code == 303
 

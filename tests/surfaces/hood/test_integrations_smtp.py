@@ -42,20 +42,6 @@ def settings(database_url: str, tls: TlsFiles) -> Settings:
     return suite_settings(database_url, smtp_ca_file=tls.ca_file, provider_timeout_seconds=1)
 
 
-def _settings(server: SmtpServer, **overrides: str) -> dict[str, str]:
-    return {
-        "host": "localhost",
-        "port": str(server.port),
-        "tls_mode": "starttls",
-        "username": server.username,
-        "password": server.password,
-        "default_sender_email": "partners@example.com",
-        "default_sender_name": "Partner Team",
-        "sending_domain": "example.com",
-        **overrides,
-    }
-
-
 async def _integration(world: World, settings: dict[str, str]) -> dict[str, Any]:
     body = {"name": "Office mail", "provider_id": "1001", "settings": settings}
     response = await world.client.post(INTEGRATIONS, json=body, headers=json_headers(world.alice))
@@ -83,7 +69,7 @@ async def _test(world: World, integration_id: str) -> Any:
 async def test_delivers_one_message_over_starttls_with_login(
     world: World, smtp: SmtpServer
 ) -> None:
-    created = await _integration(world, _settings(smtp))
+    created = await _integration(world, smtp.integration_settings())
     assert created["settings"]["password"].startswith("****")
     assert await _effective(world, created["id"]) == "inactive"
     response = await _test(world, created["id"])
@@ -104,7 +90,11 @@ async def test_inline_integration_is_sent_and_nothing_is_stored(
     world: World, smtp: SmtpServer
 ) -> None:
     body = {
-        "integration": {"name": "Inline", "provider_id": "1001", "settings": _settings(smtp)},
+        "integration": {
+            "name": "Inline",
+            "provider_id": "1001",
+            "settings": smtp.integration_settings(),
+        },
         "recipient": RECIPIENT,
     }
     response = await world.client.post(TEST, json=body, headers=json_headers(world.alice))
@@ -115,7 +105,7 @@ async def test_inline_integration_is_sent_and_nothing_is_stored(
 
 
 async def test_validate_logs_in_without_sending(world: World, smtp: SmtpServer) -> None:
-    body = {"name": "Office mail", "provider_id": "1001", "settings": _settings(smtp)}
+    body = {"name": "Office mail", "provider_id": "1001", "settings": smtp.integration_settings()}
     response = await world.client.post(
         f"{INTEGRATIONS}/validate", json=body, headers=json_headers(world.alice)
     )
@@ -124,14 +114,14 @@ async def test_validate_logs_in_without_sending(world: World, smtp: SmtpServer) 
 
 
 async def test_wrong_password(world: World, smtp: SmtpServer) -> None:
-    created = await _integration(world, _settings(smtp, password="not-the-password"))
+    created = await _integration(world, smtp.integration_settings(password="not-the-password"))
     assert_error(await _test(world, created["id"]), 400, "535")
     assert smtp.messages == []
     assert await _effective(world, created["id"]) == "inactive"
 
 
 async def test_a_test_that_fails_later_takes_active_back(world: World, smtp: SmtpServer) -> None:
-    created = await _integration(world, _settings(smtp))
+    created = await _integration(world, smtp.integration_settings())
     assert (await _test(world, created["id"])).status_code == 204
     assert await _effective(world, created["id"]) == "active"
     smtp.password = "rotated-at-the-provider"
@@ -141,13 +131,13 @@ async def test_a_test_that_fails_later_takes_active_back(world: World, smtp: Smt
 
 async def test_closed_port(world: World, smtp: SmtpServer) -> None:
     port = closed_port()
-    created = await _integration(world, _settings(smtp, port=str(port)))
+    created = await _integration(world, smtp.integration_settings(port=str(port)))
     assert_error(await _test(world, created["id"]), 400, "connection refused", str(port))
     assert await _effective(world, created["id"]) == "inactive"
 
 
 async def test_a_server_that_never_answers_times_out(world: World, smtp: SmtpServer) -> None:
     with silent_server() as port:
-        created = await _integration(world, _settings(smtp, port=str(port)))
+        created = await _integration(world, smtp.integration_settings(port=str(port)))
         assert_error(await _test(world, created["id"]), 400, "no answer", "within 1 s")
     assert await _effective(world, created["id"]) == "inactive"
