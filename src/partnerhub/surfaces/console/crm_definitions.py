@@ -9,6 +9,7 @@ group name can take (names are `[a-z][a-z0-9_]*`, never with a hyphen).
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -166,6 +167,27 @@ async def _history(
     return await editing.history(
         request, partial(history.list, uow, current.actor, object_type=kind.value, object_id=name)
     )
+
+
+async def _archive(
+    request: Request,
+    name: str,
+    archive: Callable[..., Awaitable[object]],
+    page: Callable[..., Awaitable[Response]],
+) -> Response:
+    """Archive the group or property `name` (its service's `archive`); a refusal is shown on
+    its `page`."""
+    current, _ = await routing.enter_form(request, edge, AREA)
+
+    async def run() -> Response:
+        async with edge.write(request) as uow:
+            await archive(uow, current.actor, name=name)
+        return render.redirect(PATH, done="archived")
+
+    async def again(errors: routing.Errors) -> Response:
+        return await page(request, current, name, errors=errors)
+
+    return await routing.submit(run, again)
 
 
 # The list
@@ -351,17 +373,7 @@ async def group_save(request: Request, name: str) -> Response:
 
 @router.post("/crm/properties/groups/{name}/archive")
 async def group_archive(request: Request, name: str) -> Response:
-    current, _ = await routing.enter_form(request, edge, AREA)
-
-    async def archive() -> Response:
-        async with edge.write(request) as uow:
-            await crm_properties.archive_group(uow, current.actor, name=name)
-        return render.redirect(PATH, done="archived")
-
-    async def again(errors: routing.Errors) -> Response:
-        return await _group_page(request, current, name, errors=errors)
-
-    return await routing.submit(archive, again)
+    return await _archive(request, name, crm_properties.archive_group, _group_page)
 
 
 # One property (after the group routes: `groups/<name>/archive` is a group's, not a property's)
@@ -422,14 +434,4 @@ async def property_save(request: Request, name: str) -> Response:
 
 @router.post("/crm/properties/{name}/archive")
 async def property_archive(request: Request, name: str) -> Response:
-    current, _ = await routing.enter_form(request, edge, AREA)
-
-    async def archive() -> Response:
-        async with edge.write(request) as uow:
-            await crm_properties.archive(uow, current.actor, name=name)
-        return render.redirect(PATH, done="archived")
-
-    async def again(errors: routing.Errors) -> Response:
-        return await _property_page(request, current, name, errors=errors)
-
-    return await routing.submit(archive, again)
+    return await _archive(request, name, crm_properties.archive, _property_page)
