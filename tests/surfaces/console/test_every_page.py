@@ -176,3 +176,37 @@ async def test_hostile_values_in_every_form_never_get_a_500(
             assert k.TWILIO["auth_token"] not in response.text, action
             await console.get(page)  # the next form posts with a fresh version
     assert len(tried) >= 18, sorted(tried)
+
+
+_CONTROL = re.compile(r"<(input|select|textarea)\b([^>]*)>", re.S)
+
+
+def _unlabelled(page: str) -> list[str]:
+    """The form controls one can reach that no `<label for>` names."""
+    labelled = set(re.findall(r'<label[^>]* for="([^"]+)"', page))
+    missing = []
+    for tag, attributes in _CONTROL.findall(page):
+        if 'type="hidden"' in attributes:
+            continue
+        found = re.search(r'id="([^"]+)"', attributes)
+        if not found or found[1] not in labelled:
+            missing.append(f"<{tag}{attributes[:80]}>")
+    return missing
+
+
+async def test_every_page_names_its_controls_tables_and_itself(
+    world: World, console: Console
+) -> None:
+    ids = await _objects(world)
+    wrong = {}
+    for path in [_page(path, ids) for method, path in _routes(world) if method == "GET"]:
+        page = (await console.get(path)).text
+        tables = page.count("<table")
+        problems = _unlabelled(page)
+        if page.count("<caption") != tables:
+            problems.append(f"{tables} tables, {page.count('<caption')} captions")
+        if page.count("<h1") != 1:
+            problems.append("not one <h1>")
+        if problems:
+            wrong[path] = problems
+    assert wrong == {}

@@ -169,6 +169,24 @@ class TestEdit:
         assert 'value="From the console"' in response.text
         assert (await k.api(world, f"partners/{pid}"))["name"] == "From the API"
 
+    @pytest.mark.parametrize("version", ["²", '1", *, "1', "x" * 30, "-1"])
+    async def test_a_version_that_is_none_is_refused_and_changes_nothing(
+        self, world: World, console: Console, version: str
+    ) -> None:
+        # A version list with `*` in it would match whatever the partner's version is now.
+        pid = await k.partner(world, name="Original")
+        form = await _edit_form(world, pid, name="From the console", version=version)
+        patched = await world.client.patch(
+            f"/v1/hood/partners/{pid}", json={"name": "From the API"}, headers=world.alice.headers()
+        )
+        assert patched.status_code == 204
+        await console.get(f"{LIST}/{pid}")
+        response = await console.post(f"{LIST}/{pid}", form)
+        assert response.status_code == 422
+        summary = response.text.split('id="edit-partner"')[1].split("</form>")[0]
+        assert "version must be the version the form was loaded with." in text_of(summary)
+        assert (await k.api(world, f"partners/{pid}"))["name"] == "From the API"
+
     @pytest.mark.parametrize(
         ("overrides", "field", "message"),
         [
