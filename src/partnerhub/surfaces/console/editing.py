@@ -25,7 +25,7 @@ _MAX_PAGE_DIGITS = 9
 HistoryRead = Callable[..., Awaitable[tuple[int, list[HistoryEntry]]]]
 
 
-def page_number(request: Request) -> int:
+def _page_number(request: Request) -> int:
     """`?page=` of a paged list (1 when absent); anything but ASCII digits from 1 is a 422."""
     raw = request.query_params.get("page", "")
     if raw == "":
@@ -48,7 +48,7 @@ class History:
 
 async def history(request: Request, read: HistoryRead) -> History:
     """The page of the history `?page=` asks for (bad input is a 422 before anything is read)."""
-    page = page_number(request)
+    page = _page_number(request)
     total, entries = await read(limit=HISTORY_PER_PAGE, offset=(page - 1) * HISTORY_PER_PAGE)
     return History(total, entries, page, HISTORY_PER_PAGE)
 

@@ -48,7 +48,7 @@ async def _tokens_page(
     minted: str | None = None,
     status: int = 200,
 ) -> Response:
-    async with runtime(request).db.transaction() as uow:
+    async with core_edge.read(request) as uow:
         tokens = await accounts.list_tokens(uow, account_id=current.actor.account_id)
     grantable = [s for s in GRANTABLE_SCOPES if s in current.actor.scopes]
     return render.page(
@@ -83,7 +83,7 @@ async def token_create(request: Request) -> Response:
 
     async def mint() -> Response:
         expires_at = _expiry(form.get("expires_at"))
-        async with runtime(request).db.transaction(write=True) as uow:
+        async with core_edge.write(request) as uow:
             _, secret = await accounts.create_token_as(
                 uow,
                 current.actor,
@@ -104,7 +104,7 @@ async def token_create(request: Request) -> Response:
 async def token_revoke(request: Request, token_id: str) -> Response:
     current, _ = await enter_form(request, core_edge, AREA)
     tid = ids.numeric(token_id, "token")
-    async with runtime(request).db.transaction(write=True) as uow:
+    async with core_edge.write(request) as uow:
         await accounts.revoke_token(uow, account_id=current.actor.account_id, token_id=tid)
     # This worker stops trusting it now; others when their cache entry lapses.
     runtime(request).tokens.forget_all()
