@@ -43,6 +43,7 @@ from browser.kit import (
     require_browser,
     screenshot_path,
 )
+from provider_servers import TlsFiles, tls_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import (
@@ -97,6 +98,18 @@ def browser() -> Iterator[Browser]:
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def smtp_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    """The throw-away CA and certificate of the browser tests' local SMTP servers."""
+    return tls_files(tmp_path_factory.mktemp("browser-smtp-tls"))
+
+
+@pytest.fixture(scope="session")
+def partnerhub_environment(smtp_tls: TlsFiles) -> dict[str, str]:
+    """The served partnerhub trusts that CA (an integration's "send test" reaches the server)."""
+    return {"PARTNERHUB_SMTP_CA_FILE": str(smtp_tls.ca_file)}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from browser import served_data as data
 from browser.kit import Traffic, expect
 
 if TYPE_CHECKING:
@@ -35,22 +36,8 @@ def _local_only(traffic: Traffic, partnerhub: Partnerhub, *expected: str) -> Non
 
 def _partner(partnerhub: Partnerhub) -> None:
     """A Hood partner (and the manager it needs) in the account the token belongs to."""
-    added = partnerhub.server.cli(
-        "members",
-        "create",
-        "--account",
-        partnerhub.account,
-        "--name",
-        "Ann Manager",
-        "--email",
-        "ann@partnerhub.example",
-    )
-    assert added.returncode == 0, added.stderr
     client = partnerhub.client()
-    manager = client.get("/v1/hood/members").json()["items"][0]["id"]
-    body = {"name": PARTNER_NAME, "type": ["publisher"], "status": "active"}
-    created = client.post("/v1/hood/partners", json={**body, "manager_ids": [manager]})
-    assert created.status_code == 201, created.text
+    data.hood_partner(client, data.manager(partnerhub, client), PARTNER_NAME)
 
 
 class TestSwaggerUi:

@@ -5,6 +5,9 @@ Fixtures (none autouse; nothing is started or imported until a test asks for one
 
 * `partnerhub_server` (session): a real `partnerhub serve` on a free loopback port with a fresh
   database, the test-control API on, random known credentials and `--partnerhub-seed` loaded.
+* `partnerhub_environment` (session): settings for that server beyond the plugin's own, as
+  environment variables (`{"PARTNERHUB_SMTP_CA_FILE": …}`); empty unless a conftest.py
+  overrides it.
 * `partnerhub` (function): that server reset to its baseline before the test, with helpers:
   `client()`, `seed(path)`, `fault(...)` / `faulted(...)`, `journal(...)`,
   `snapshot(name)` / `restore(name)`, `reset()`.
@@ -72,8 +75,17 @@ def _database_url(config: pytest.Config) -> str | None:
 
 
 @pytest.fixture(scope="session")
+def partnerhub_environment() -> dict[str, str]:
+    """Extra settings of `partnerhub_server` (environment variables); override it in a
+    conftest.py to give the server e.g. `PARTNERHUB_SMTP_CA_FILE`."""
+    return {}
+
+
+@pytest.fixture(scope="session")
 def partnerhub_server(
-    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+    pytestconfig: pytest.Config,
+    tmp_path_factory: pytest.TempPathFactory,
+    partnerhub_environment: dict[str, str],
 ) -> Iterator[PartnerhubServer]:
     """A real `partnerhub serve` for the session (stopped at its end)."""
     from partnerhub.pytest_plugin.served import PartnerhubServer, StartFailed
@@ -81,6 +93,7 @@ def partnerhub_server(
     workdir = tmp_path_factory.mktemp("partnerhub")
     url = _database_url(pytestconfig) or f"sqlite:///{workdir / 'partnerhub.db'}"
     server = PartnerhubServer(workdir=workdir, database_url=url, seed=_seed_path(pytestconfig))
+    server.env.update(partnerhub_environment)
     try:
         server.start()
     except StartFailed as exc:
