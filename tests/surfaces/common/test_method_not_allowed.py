@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from harness import World
 
 CASES = [
     ("/v1/hood/partners", "GET, POST", "code"),
-    ("/v1/hood/partners/1000000/contacts/" + str(uuid.uuid4()), "DELETE, GET, PATCH", "code"),
-    ("/core/v2/partners/" + str(uuid.uuid4()), "DELETE, GET, PATCH, PUT", "errors"),
+    (
+        "/v1/hood/partners/1000000/contacts/cbc810b4-b0a2-40be-9b16-7a099161dabc",
+        "DELETE, GET, PATCH",
+        "code",
+    ),
+    ("/core/v2/partners/9c4bedee-99a3-41c9-a2be-8855b141f9e5", "DELETE, GET, PATCH, PUT", "errors"),
     ("/crm/v3/properties/partner_clients", "GET, POST", "category"),
 ]
 
