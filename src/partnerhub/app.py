@@ -19,6 +19,7 @@ from partnerhub.services.runtime import Runtime
 from partnerhub.surfaces import console
 from partnerhub.surfaces.common import docs, openapi, responses
 from partnerhub.surfaces.common import errors as error_envelopes
+from partnerhub.surfaces.common.router import LeanRoute
 from partnerhub.surfaces.common.wire_text import nul_refusal
 from partnerhub.surfaces.core import errors as core_errors
 from partnerhub.surfaces.core.routes import PREFIX as CORE_PREFIX
@@ -78,6 +79,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = rt
     app.state.metrics = metrics
+    app.router.route_class = LeanRoute
     app.include_router(hood_router)
     app.include_router(core_router)
     app.include_router(crm_router)

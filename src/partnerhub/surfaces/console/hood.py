@@ -3,8 +3,7 @@ campaigns and the account's integrations, one module each; this gathers their ro
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
+from partnerhub.surfaces.common.router import lean_router
 from partnerhub.surfaces.console import (
     hood_campaigns,
     hood_contacts,
@@ -14,7 +13,7 @@ from partnerhub.surfaces.console import (
     hood_partners,
 )
 
-router = APIRouter(include_in_schema=False)
+router = lean_router(include_in_schema=False)
 # Side by side, in this order: `/hood/partners/new` comes before `/hood/partners/{id}`, and
 # `/hood/integrations/new` before `/hood/integrations/{id}` (each module orders its own).
 for module in (

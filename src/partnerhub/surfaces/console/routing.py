@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from partnerhub.errors import DomainError, NotFound
 from partnerhub.surfaces.common.edge import Edge
+from partnerhub.surfaces.common.router import lean_router
 from partnerhub.surfaces.console import forms, render, session
 from partnerhub.surfaces.console.areas import Area
 from partnerhub.surfaces.console.forms import Form
@@ -23,7 +24,7 @@ Errors = dict[str, list[str]]
 
 def page_router() -> APIRouter:
     """A console module's router: HTML pages, not part of the API's OpenAPI document."""
-    return APIRouter(prefix=PREFIX, include_in_schema=False)
+    return lean_router(prefix=PREFIX, include_in_schema=False)
 
 
 async def enter(request: Request, edge: Edge, area: Area, *, write: bool = False) -> Session:

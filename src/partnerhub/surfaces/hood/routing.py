@@ -15,6 +15,7 @@ from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec, parse_list
 from partnerhub.surfaces.common import openapi, responses
 from partnerhub.surfaces.common.edge import Edge
 from partnerhub.surfaces.common.ratelimits import x_ratelimit_headers
+from partnerhub.surfaces.common.router import lean_router
 from partnerhub.surfaces.hood import query, ratelimits
 from partnerhub.surfaces.hood.mapping import envelope, history_wire
 from partnerhub.surfaces.hood.schemas import HoodError
@@ -30,7 +31,7 @@ WRITE_ERRORS = openapi.errors(HoodError, 400, 401, 403, 412, 413, 415, 422, 429)
 
 def resource_router() -> APIRouter:
     """A resource's router; `surfaces.hood.router` gathers them."""
-    return APIRouter(prefix=PREFIX, tags=["Hood"])
+    return lean_router(prefix=PREFIX, tags=["Hood"])
 
 
 def list_query(request: Request, spec: ResourceSpec) -> ListQuery:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,11 +17,12 @@ from partnerhub.services.test_control import WorkerState
 from partnerhub.surfaces.common import responses
 from partnerhub.surfaces.common.body import raw_body, require_json_media_type
 from partnerhub.surfaces.common.edge import Edge, runtime
+from partnerhub.surfaces.common.router import lean_router
 from partnerhub.surfaces.testing import schemas
 from partnerhub.surfaces.testing.errors import TestControlError
 from partnerhub.surfaces.testing.routing import PREFIX, TAG
 
-router = APIRouter(prefix=PREFIX, tags=[TAG])
+router = lean_router(prefix=PREFIX, tags=[TAG])
 # Authentication as on every surface (the same token verification), no rate limit.
 edge = Edge("test", policies=lambda actor, settings: (), limit_headers=lambda decision: {})
 ERRORS = {
