@@ -45,5 +45,7 @@ async def test_statement_count_is_the_same_at_10_and_1000_deals(world: World) ->
         assert {e.version for e in [*deal_entries, *campaign_entries]} == {2}
         # And back: the same statements again.
         assert await _patch_counted(world, pid, "active") == counts[deals]
-    # Per level (partner, deals, campaigns): the locked read, the UPDATE, the history INSERT.
-    assert counts[10] == counts[1000] == 9, counts
+    # Per level (partner, deals, campaigns): the locked read, the UPDATE, the history INSERT;
+    # on PostgreSQL the partner's own UPDATE and history INSERT are one statement.
+    expected = {"sqlite": 9, "postgresql": 8}[world.runtime.db.dialect]
+    assert counts[10] == counts[1000] == expected, counts

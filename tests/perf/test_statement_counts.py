@@ -16,7 +16,8 @@ import pytest
 
 from harness import World
 
-# Statements inside the PATCH's transaction, BEGIN/COMMIT/ROLLBACK not counted.
+# Statements inside the PATCH's transaction, BEGIN/COMMIT/ROLLBACK not counted. On PostgreSQL
+# the UPDATE and its history INSERT are one statement (a data-modifying CTE), so one fewer.
 MAX_STATEMENTS = {
     # SELECT … FOR UPDATE of the partner, UPDATE, INSERT history.
     "hood": 3,
@@ -28,6 +29,7 @@ MAX_STATEMENTS = {
     # and validated against them), UPDATE, INSERT history.
     "crm": 4,
 }
+FUSED = {"sqlite": 0, "postgresql": 1}  # statements saved by writing UPDATE + history as one
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 JSON = {"Content-Type": "application/json"}
 
@@ -107,9 +109,9 @@ async def test_one_patch_costs_a_pinned_number_of_statements(world: World, surfa
 
     inside = counted(statements)
     # The counter sees the work itself (prepared statements included), not just some of it.
-    kinds = {s.split()[0].upper() for s in inside}
-    assert {"SELECT", "UPDATE", "INSERT"} <= kinds, inside
-    assert len(inside) <= MAX_STATEMENTS[surface], (
-        f"{surface} PATCH ran {len(inside)} statements (pinned: {MAX_STATEMENTS[surface]}):\n"
-        + "\n".join(inside)
+    text = " ".join(inside).upper()
+    assert all(word in text for word in ("SELECT", "UPDATE", "INSERT INTO HISTORY")), inside
+    pinned = MAX_STATEMENTS[surface] - FUSED[world.runtime.db.dialect]
+    assert len(inside) <= pinned, (
+        f"{surface} PATCH ran {len(inside)} statements (pinned: {pinned}):\n" + "\n".join(inside)
     )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import bindparam, select
 
+from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.objects import Kind
 from partnerhub.services.accounts import create_account
 from partnerhub.storage.database import Database
@@ -76,39 +77,33 @@ async def test_a_prepared_read_equals_sqlalchemys(db: Database) -> None:
     )
 
 
+def _entry(partner_id: int, changes: dict[str, Any], at: datetime) -> HistoryEntry:
+    return HistoryEntry(
+        object_type="prepared",
+        object_id=str(partner_id),
+        version=2,
+        action="update",
+        surface="hood",
+        token_id=None,
+        changed_at=at,
+        changes=changes,
+    )
+
+
 async def test_a_prepared_write_reads_back_through_sqlalchemy(db: Database) -> None:
+    # On PostgreSQL the row's UPDATE and its history row are one statement (a CTE).
     account_id, partner_id = await _partner(db)
     at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    insert = Prepared(
-        history.insert().inline(),
-        column_keys=[
-            "account_id",
-            "object_type",
-            "object_id",
-            "version",
-            "action",
-            "surface",
-            "changed_at",
-            "changes",
-        ],
-    )
     changes = {"billing_address": {"from": None, "to": NESTED}}
     async with db.transaction(write=True) as uow:
         await uow.changes.update(
-            Kind.HOOD_PARTNER, account_id, partner_id, {"billing_address": None}, version=2, at=at
-        )
-        await uow.conn.run(
-            insert,
-            {
-                "account_id": account_id,
-                "object_type": "prepared",
-                "object_id": str(partner_id),
-                "version": 2,
-                "action": "update",
-                "surface": "hood",
-                "changed_at": at,
-                "changes": changes,
-            },
+            Kind.HOOD_PARTNER,
+            account_id,
+            partner_id,
+            {"billing_address": None},
+            version=2,
+            at=at,
+            entry=_entry(partner_id, changes, at),
         )
     async with db.transaction() as uow:
         row = (
@@ -117,7 +112,9 @@ async def test_a_prepared_write_reads_back_through_sqlalchemy(db: Database) -> N
         partner = await uow.hood_partners.get(account_id, partner_id)
     assert row.changes == changes
     assert row.changed_at.replace(tzinfo=UTC) == at
+    assert (row.account_id, row.object_id, row.version) == (account_id, str(partner_id), 2)
     assert partner is not None and partner.billing_address is None
+    assert partner.version == 2 and partner.update_time == at
 
 
 async def test_a_prepared_statement_rolls_back_with_its_transaction(db: Database) -> None:
@@ -131,11 +128,16 @@ async def test_a_prepared_statement_rolls_back_with_its_transaction(db: Database
                 {"name": "Rolled back"},
                 version=2,
                 at=NOW,
+                entry=_entry(partner_id, {"name": {"old": "Prepared", "new": "Rolled back"}}, NOW),
             )
             raise RuntimeError("abort")
     async with db.transaction() as uow:
         partner = await uow.hood_partners.get(account_id, partner_id)
+        logged = (
+            await uow.conn.execute(select(history).where(history.c.object_type == "prepared"))
+        ).all()
     assert partner is not None and partner.name == "Prepared"
+    assert logged == []
 
 
 async def test_statements_fixed_in_the_sql_need_no_parameter(db: Database) -> None:

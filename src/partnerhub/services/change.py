@@ -140,11 +140,9 @@ async def update(
         return target.version
     when = at or utcnow()
     version = target.version + 1
+    entry = _entry(actor, target.kind, target.name, version, action, changes, when)
     await uow.changes.update(
-        target.kind, actor.account_id, target.key, values, version=version, at=when
-    )
-    await uow.history.add(
-        actor.account_id, [_entry(actor, target.kind, target.name, version, action, changes, when)]
+        target.kind, actor.account_id, target.key, values, version=version, at=when, entry=entry
     )
     return version
 

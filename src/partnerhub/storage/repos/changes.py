@@ -13,20 +13,36 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, bindparam, cast, func, literal, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    Table,
+    Update,
+    bindparam,
+    cast,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Executable
 
 from partnerhub.domain.crm_properties import OBJECT_TYPE as CRM_OBJECT_TYPE
+from partnerhub.domain.history import HistoryEntry
 from partnerhub.domain.objects import Kind
 from partnerhub.storage.connection import Conn
 from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo
+from partnerhub.storage.repos.history import COLUMNS as HISTORY_COLUMNS
+from partnerhub.storage.repos.history import INSERT_ONE, entry_row
 from partnerhub.storage.tables import (
     core_partners,
     crm_objects,
     crm_properties,
     crm_property_groups,
+    history,
     hood_campaigns,
     hood_deals,
     hood_integrations,
@@ -61,15 +77,35 @@ class Stored:
         return [c.account_id == account_id, *(c[k] == v for k, v in self.scope.items())]
 
 
-@lru_cache(maxsize=512)
-def _update_one(kind: Kind, columns: tuple[str, ...]) -> Prepared:
-    # One prepared statement per kind and set of columns: the hot path of every PATCH.
+def _one_row(kind: Kind) -> Update:
     stored = STORED[kind]
-    statement = update(stored.table).where(
+    return update(stored.table).where(
         *stored.where(bindparam("where_account_id")),
         stored.table.c[stored.key] == bindparam("where_key"),
     )
-    return Prepared(statement, column_keys=columns)
+
+
+@lru_cache(maxsize=512)
+def _update_one(kind: Kind, columns: tuple[str, ...]) -> Prepared:
+    # One prepared statement per kind and set of columns: the hot path of every PATCH.
+    return Prepared(_one_row(kind), column_keys=columns)
+
+
+@lru_cache(maxsize=512)
+def _update_one_recorded(kind: Kind, columns: tuple[str, ...]) -> Prepared:
+    """`_update_one` and the history row of the change in one statement (PostgreSQL: a
+    data-modifying CTE), so a PATCH spends one round trip on both. The history row's
+    parameters are its columns prefixed `h_`; it is written only if the row was."""
+    table = STORED[kind].table
+    changed = (
+        _one_row(kind)
+        .values({c: bindparam(c, type_=table.c[c].type) for c in columns})
+        .returning(table.c[STORED[kind].key])
+        .cte("changed")
+    )
+    entry = select(*(bindparam(f"h_{c}", type_=history.c[c].type) for c in HISTORY_COLUMNS))
+    statement = insert(history).from_select(HISTORY_COLUMNS, entry.select_from(changed))
+    return Prepared(statement.add_cte(changed))
 
 
 def _core_paths(account_id: int) -> Executable:
@@ -167,12 +203,21 @@ class ChangesRepo(Repo):
         *,
         version: int,
         at: datetime,
+        entry: HistoryEntry,
     ) -> None:
-        """Set `values`, the new `version` and the change time on one row."""
+        """Set `values`, the new `version` and the change time on one row, and append its
+        history `entry`: one statement on PostgreSQL, where each is a round trip; two on
+        SQLite, which has no data-modifying CTE (and no round trips)."""
         self._on_write(kind, account_id)
         row = {**values, "version": version, STORED[kind].updated: at}
         params = {**row, "where_account_id": account_id, "where_key": key}
-        await self.conn.run(_update_one(kind, tuple(sorted(row))), params)
+        recorded = entry_row(account_id, entry)
+        if self.dialect == "postgresql":
+            params.update({f"h_{c}": v for c, v in recorded.items()})
+            await self.conn.run(_update_one_recorded(kind, tuple(sorted(row))), params)
+        else:
+            await self.conn.run(_update_one(kind, tuple(sorted(row))), params)
+            await self.conn.run(INSERT_ONE, recorded)
 
     async def update_many(
         self,

@@ -14,24 +14,22 @@ from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo, as_utc
 from partnerhub.storage.tables import history
 
-_INSERT = Prepared(
-    history.insert().inline(),
-    column_keys=(
-        "account_id",
-        "object_type",
-        "object_id",
-        "version",
-        "action",
-        "surface",
-        "token_id",
-        "changed_at",
-        "changes",
-        "source",
-    ),
+COLUMNS = (
+    "account_id",
+    "object_type",
+    "object_id",
+    "version",
+    "action",
+    "surface",
+    "token_id",
+    "changed_at",
+    "changes",
+    "source",
 )
+INSERT_ONE = Prepared(history.insert().inline(), column_keys=COLUMNS)
 
 
-def _row(account_id: int, entry: HistoryEntry) -> dict[str, Any]:
+def entry_row(account_id: int, entry: HistoryEntry) -> dict[str, Any]:
     return {
         "account_id": account_id,
         "object_type": entry.object_type,
@@ -50,9 +48,9 @@ class HistoryRepo(Repo):
     async def add(self, account_id: int, entries: Sequence[HistoryEntry]) -> None:
         """Append entries: one statement however many (a cascade's children)."""
         if len(entries) == 1:
-            await self.conn.run(_INSERT, _row(account_id, entries[0]))
+            await self.conn.run(INSERT_ONE, entry_row(account_id, entries[0]))
         elif entries:
-            await self.conn.execute(history.insert(), [_row(account_id, e) for e in entries])
+            await self.conn.execute(history.insert(), [entry_row(account_id, e) for e in entries])
 
     async def list(
         self, account_id: int, object_type: str, object_id: str, *, limit: int, offset: int
