@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import namedtuple
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, overload
 
-from sqlalchemy import ColumnElement, Row, Select, Table, func, select
+from sqlalchemy import ColumnElement, CursorResult, Select, Table, func, select
 
 from partnerhub.domain.clock import utcnow
 from partnerhub.domain.hood_listquery import ListQuery, ResourceSpec
@@ -26,6 +28,22 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=256)
+def _row_type(keys: tuple[str, ...]) -> Callable[[Any], Any] | None:
+    if len(set(keys)) != len(keys) or not all(k.isidentifier() and k[0] != "_" for k in keys):
+        return None
+    make: Callable[[Any], Any] = namedtuple("Row", keys)._make  # type: ignore[attr-defined]
+    return make
+
+
+def plain_rows(result: CursorResult[Any]) -> Sequence[Any]:
+    """A result's rows as named tuples: a page's rows are read attribute by attribute into
+    domain objects, and a SQLAlchemy Row's attribute costs ~5× a named tuple's (13 µs against
+    2.6 µs for a Core partner's 40 columns)."""
+    make = _row_type(tuple(result.keys()))
+    return result.all() if make is None else [make(row) for row in result]
 
 
 class LockableRead:
@@ -92,7 +110,7 @@ class Repo:
         offset: int = 0,
         page: Select[Any] | None = None,
         after: ColumnElement[bool] | None = None,
-    ) -> tuple[int, Sequence[Row[Any]]]:
+    ) -> tuple[int, Sequence[Any]]:
         """(how many rows of `table` match `where`, the page of them in `order`).
 
         `page` selects the page's columns (all of `table`'s by default); `after` narrows the
@@ -108,7 +126,7 @@ class Repo:
         stmt = stmt.order_by(*order).limit(limit)
         if offset:
             stmt = stmt.offset(offset)
-        return total, (await self.conn.execute(stmt)).all()
+        return total, plain_rows(await self.conn.execute(stmt))
 
     async def list_page(
         self,
@@ -117,7 +135,7 @@ class Repo:
         query: ListQuery,
         columns: Mapping[str, ColumnElement[Any]],
         spec: ResourceSpec,
-    ) -> tuple[int, Sequence[Row[Any]]]:
+    ) -> tuple[int, Sequence[Any]]:
         """`paginate` for a Hood list query: `where` and the query's filters, its sort, its page."""
         return await self.paginate(
             table,
