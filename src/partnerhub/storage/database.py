@@ -146,7 +146,9 @@ class SqliteDatabase(Database):
         # under load that handler gave PATCH a p99 of ~0.9 s (bench/, README "Performance").
         # Other processes (workers) still meet in the busy handler, one writer each at most.
         self._write_queue = asyncio.Lock()
-        self._idle: list[SyncConnection] = []
+        # Idle connections by mode (writing or not), each already set to its mode: setting a
+        # connection's execution options costs more than SQLite's own BEGIN and COMMIT.
+        self._idle: dict[bool, list[SyncConnection]] = {True: [], False: []}
         self._idle_max = pool_size
         # Checking a connection out must never wait: a wait would block the event loop.
         # SQLite connections are cheap, so the pool keeps `pool_size` and opens more freely.
@@ -182,11 +184,11 @@ class SqliteDatabase(Database):
     @asynccontextmanager
     async def _unit_of_work(self, *, write: bool) -> AsyncIterator[UnitOfWork]:
         try:
-            conn = self._idle.pop() if self._idle else self.engine.connect()
+            idle = self._idle[write]
+            conn = idle.pop() if idle else self.engine.connect().execution_options(write=write)
         except (DBAPIError, OSError) as exc:
             raise Unavailable("The database is unreachable.") from exc
         try:
-            conn = conn.execution_options(write=write)
             with conn.begin():
                 yield UnitOfWork(SyncConn(conn, self._observers), self.dialect)
         except DBAPIError as exc:
@@ -203,16 +205,17 @@ class SqliteDatabase(Database):
             if (
                 conn.invalidated
                 or conn.in_transaction()
-                or len(self._idle) >= self._idle_max
+                or len(idle) >= self._idle_max
                 or conn.connection.driver_connection.in_transaction  # type: ignore[union-attr]
             ):
                 conn.close()
             else:
-                self._idle.append(conn)
+                idle.append(conn)
 
     async def dispose(self) -> None:
-        while self._idle:
-            self._idle.pop().close()
+        for idle in self._idle.values():
+            while idle:
+                idle.pop().close()
         self.engine.dispose()
 
 
