@@ -1,5 +1,5 @@
-"""A Core scope is a range of paths: the scope's partner and its descendants, never a sibling
-whose path merely starts with the same digits ('/1/2/' must not take '/1/20/')."""
+"""A Core scope (a page's LIKE, a count's range of paths) is the scope's partner and its
+descendants, never a sibling whose path starts with the same digits ('/1/2/' not '/1/20/')."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from partnerhub.services.accounts import create_account
 from partnerhub.storage.database import Database
-from partnerhub.storage.repos.core_partners import _in_scope
+from partnerhub.storage.repos.core_partners import _in_scope, _scope_range
 from partnerhub.storage.tables import core_partners
 
 PATHS = ["/9/", "/9/2/", "/9/2/5/", "/9/20/", "/9/20/2/", "/9/3/", "/9/2", "/90/", "/8/"]
@@ -57,15 +57,15 @@ async def test_a_scope_takes_its_subtree_and_no_sibling(database_url: str) -> No
             await uow.conn.execute(core_partners.insert(), [_row(account_id, p) for p in PATHS])
         async with db.transaction() as uow:
             for scope, expected in EXPECTED.items():
-                where = _in_scope(account_id, scope, db.dialect)
-                found = {
-                    r.path
-                    for r in await uow.conn.execute(
-                        select(core_partners.c.path).where(*where, core_partners.c.path.in_(PATHS))
-                    )
-                }
-                assert found == expected, scope
-                count = select(func.count()).select_from(core_partners).where(*where)
-                assert (await uow.conn.execute(count)).scalar_one() >= len(expected)
+                for where in (
+                    _in_scope(account_id, scope),
+                    _scope_range(account_id, scope, db.dialect),
+                ):
+                    mine = core_partners.c.path.in_(PATHS)
+                    stmt = select(core_partners.c.path).where(*where, mine)
+                    found = {r.path for r in await uow.conn.execute(stmt)}
+                    assert found == expected, scope
+                    count = select(func.count()).select_from(core_partners).where(*where, mine)
+                    assert (await uow.conn.execute(count)).scalar_one() == len(expected)
     finally:
         await db.dispose()

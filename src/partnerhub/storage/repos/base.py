@@ -110,13 +110,17 @@ class Repo:
         offset: int = 0,
         page: Select[Any] | None = None,
         after: ColumnElement[bool] | None = None,
+        counted: Sequence[ColumnElement[bool]] | None = None,
     ) -> tuple[int, Sequence[Any]]:
         """(how many rows of `table` match `where`, the page of them in `order`).
 
         `page` selects the page's columns (all of `table`'s by default); `after` narrows the
-        page but not the total (a keyset cursor). A page of `limit` 0 costs no statement.
+        page but not the total (a keyset cursor). `counted`: the same rows as `where` in a form
+        that counts faster (another index). A page of `limit` 0 costs no statement.
         """
-        count = select(func.count()).select_from(table).where(*where)
+        count = (
+            select(func.count()).select_from(table).where(*(where if counted is None else counted))
+        )
         total = int((await self.conn.execute(count)).scalar_one())
         if limit == 0:
             return total, []
