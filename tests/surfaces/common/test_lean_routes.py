@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, Query
+from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -60,3 +60,27 @@ async def test_lean_and_fastapi_handlers_answer_alike() -> None:
         assert answer.json() == {"name": "été", "q": "1"}
         assert (await client.get("/typed/7?q=x")).json() == {"number": 7, "q": "x"}
         assert (await client.get("/typed/seven")).status_code == 422
+
+
+async def test_dependencies_of_an_inclusion_keep_fastapis_handler() -> None:
+    calls: list[str] = []
+
+    async def guard(request: Request) -> None:
+        calls.append(request.url.path)
+        if request.headers.get("x-let-in") != "yes":
+            raise HTTPException(403)
+
+    router = lean_router()
+
+    @router.get("/guarded/{name}")
+    async def guarded(request: Request, name: str) -> Response:
+        return JSONResponse({"name": name})
+
+    app = FastAPI()
+    app.include_router(router, dependencies=[Depends(guard)])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/guarded/a")).status_code == 403
+        answer = await client.get("/guarded/b", headers={"x-let-in": "yes"})
+        assert answer.json() == {"name": "b"}
+    assert calls == ["/guarded/a", "/guarded/b"]

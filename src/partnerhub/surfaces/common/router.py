@@ -13,6 +13,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi import routing as fastapi_routing
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
@@ -62,22 +64,35 @@ class LeanRoute(APIRoute):
     Every partnerhub endpoint reads its own query, headers and body (the surfaces' dialects
     decide what a bad one means), so FastAPI's per-request dependency solving only ever
     injected the request and validated path parameters already text: ~25 % of a GET's time
-    in-process. An endpoint that asks for anything else (a typed parameter, a query parameter), or a
-    route with dependencies, keeps FastAPI's own handler; a router included with dependencies
-    is not one this class sees, so none is. The route stays FastAPI's for routing and OpenAPI.
+    in-process. An endpoint that asks for anything else (a typed parameter, a query
+    parameter), or a route with dependencies (its own, its router's, or those it was included
+    with), keeps FastAPI's own handler. The route stays FastAPI's for routing and OpenAPI.
     """
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        call = _lean_call(self)
+        call = _lean_call(self, _solved_dependant(self))
         return call if call is not None else super().get_route_handler()
 
     @property
     def lean(self) -> bool:
-        return _lean_call(self) is not None
+        return _lean_call(self, self.dependant) is not None
 
 
-def _lean_call(route: APIRoute) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
-    d = route.dependant
+def _solved_dependant(route: APIRoute) -> Dependant:
+    """What FastAPI would solve for the handler being built: the route's own dependant, or, while
+    FastAPI builds the handler of one inclusion of it (`include_router(…, dependencies=…)`),
+    that inclusion's, which adds the inclusion's dependencies."""
+    var = getattr(fastapi_routing, "_effective_route_context_var", None)
+    context = var.get() if var is not None else None
+    if context is not None and context.original_route is route and context.dependant is not None:
+        found: Dependant = context.dependant
+        return found
+    return route.dependant
+
+
+def _lean_call(
+    route: APIRoute, d: Dependant
+) -> Callable[[Request], Coroutine[Any, Any, Response]] | None:
     if (
         d.dependencies
         or d.query_params
