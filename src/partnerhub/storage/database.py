@@ -147,7 +147,8 @@ class SqliteDatabase(Database):
         # Other processes (workers) still meet in the busy handler, one writer each at most.
         self._write_queue = asyncio.Lock()
         # Idle connections by mode (writing or not), each already set to its mode: setting a
-        # connection's execution options costs more than SQLite's own BEGIN and COMMIT.
+        # connection's execution options costs more than SQLite's own BEGIN and COMMIT. Each
+        # mode keeps up to `pool_size` idle.
         self._idle: dict[bool, list[SyncConnection]] = {True: [], False: []}
         self._idle_max = pool_size
         # Checking a connection out must never wait: a wait would block the event loop.

@@ -36,7 +36,7 @@ from partnerhub.storage.connection import Conn
 from partnerhub.storage.prepared import Prepared
 from partnerhub.storage.repos.base import Repo
 from partnerhub.storage.repos.history import COLUMNS as HISTORY_COLUMNS
-from partnerhub.storage.repos.history import INSERT_ONE, entry_row
+from partnerhub.storage.repos.history import HistoryRepo, entry_row
 from partnerhub.storage.tables import (
     core_partners,
     crm_objects,
@@ -211,13 +211,12 @@ class ChangesRepo(Repo):
         self._on_write(kind, account_id)
         row = {**values, "version": version, STORED[kind].updated: at}
         params = {**row, "where_account_id": account_id, "where_key": key}
-        recorded = entry_row(account_id, entry)
         if self.dialect == "postgresql":
-            params.update({f"h_{c}": v for c, v in recorded.items()})
+            params.update({f"h_{c}": v for c, v in entry_row(account_id, entry).items()})
             await self.conn.run(_update_one_recorded(kind, tuple(sorted(row))), params)
         else:
             await self.conn.run(_update_one(kind, tuple(sorted(row))), params)
-            await self.conn.run(INSERT_ONE, recorded)
+            await HistoryRepo(self.conn, self.dialect).add(account_id, [entry])
 
     async def update_many(
         self,

@@ -26,7 +26,7 @@ COLUMNS = (
     "changes",
     "source",
 )
-INSERT_ONE = Prepared(history.insert().inline(), column_keys=COLUMNS)
+_INSERT_ONE = Prepared(history.insert().inline(), column_keys=COLUMNS)
 
 
 def entry_row(account_id: int, entry: HistoryEntry) -> dict[str, Any]:
@@ -48,7 +48,7 @@ class HistoryRepo(Repo):
     async def add(self, account_id: int, entries: Sequence[HistoryEntry]) -> None:
         """Append entries: one statement however many (a cascade's children)."""
         if len(entries) == 1:
-            await self.conn.run(INSERT_ONE, entry_row(account_id, entries[0]))
+            await self.conn.run(_INSERT_ONE, entry_row(account_id, entries[0]))
         elif entries:
             await self.conn.execute(history.insert(), [entry_row(account_id, e) for e in entries])
 
